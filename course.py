@@ -1,0 +1,104 @@
+"""One entry point for the course: set up, open, test and rebuild.
+
+    python3 course.py lab        # install everything, open the course in JupyterLab
+    python3 course.py test       # install everything, run unit tests and every notebook (nbval)
+
+Both create a virtual environment in .venv (unless one is already active, e.g. a conda
+environment made from environment.yml) and install the project into it. Maintainers also have:
+
+    python3 course.py execute [NOTEBOOK ...]  # Restart & Run All, saving outputs (default: all chapters)
+    python3 course.py export                  # regenerate microgpt/ from the chapters (nbdev)
+    python3 course.py figures                 # regenerate every file in figures/
+    python3 course.py checkpoint              # retrain and rewrite the shipped checkpoint
+    python3 course.py browser-test            # the JupyterLab browser tests on their own
+"""
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / '.venv'
+CHAPTERS = ROOT / 'chapters'
+NBVAL = ['--nbval', '--nbval-current-env', f'--nbval-sanitize-with={CHAPTERS / "sanitize.cfg"}',
+         '--nbval-cell-timeout=300']
+
+
+def in_project_env():
+    "True when an environment of the user's own (a venv, or a conda env other than base) is active."
+    in_venv = sys.prefix != sys.base_prefix
+    conda = os.environ.get('CONDA_PREFIX') and os.environ.get('CONDA_DEFAULT_ENV') not in (None, 'base')
+    return in_venv or bool(conda)
+
+
+def env_python():
+    "The Python of the course environment, created and kept up to date with pyproject.toml."
+    if in_project_env():
+        python = Path(sys.executable)
+        stamp = Path(sys.prefix) / '.microgpt-course-installed'
+    else:
+        python = VENV / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
+        stamp = VENV / '.microgpt-course-installed'
+        if not python.exists():
+            print(f'Creating the course environment in {VENV.name}/ ...', flush=True)
+            run([sys.executable, '-m', 'venv', str(VENV)])
+    wanted = hashlib.sha256((ROOT / 'pyproject.toml').read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        print('Installing the course and its dependencies (first run: a minute or two) ...', flush=True)
+        run([str(python), '-m', 'pip', 'install', '--quiet', '--upgrade', 'pip'])
+        run([str(python), '-m', 'pip', 'install', '--quiet', '-e', f'{ROOT}[dev]'])
+        stamp.write_text(wanted)
+    return str(python)
+
+
+def run(cmd, **kwargs):
+    result = subprocess.run(cmd, cwd=kwargs.pop('cwd', ROOT), **kwargs)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def lab(args):
+    python = env_python()
+    run([python, '-m', 'jupyter', 'lab', str(CHAPTERS / '00_start_here.ipynb'), *args])
+
+
+def test(args):
+    python = env_python()
+    run([python, '-m', 'pytest', *NBVAL, *(args or ['tests', 'chapters'])])
+
+
+def execute(args):
+    python = env_python()
+    notebooks = args or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
+    for nb in notebooks:
+        print(f'Running {Path(nb).name} top to bottom ...', flush=True)
+        run([python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
+             '--ExecutePreprocessor.timeout=600', '--ExecutePreprocessor.record_timing=False', nb],
+            cwd=CHAPTERS)
+
+
+def export(args):
+    run([env_python(), '-c', 'from nbdev.doclinks import nbdev_export; nbdev_export()', *args])
+
+
+def figures(args):
+    run([env_python(), str(ROOT / 'figures' / 'make_figures.py'), *args])
+
+
+def checkpoint(args):
+    run([env_python(), '-m', 'microgpt', 'train', '--save', str(ROOT / 'data' / 'checkpoint.json'), *args])
+
+
+def browser_test(args):
+    python = env_python()
+    run([python, '-m', 'pytest', str(ROOT / 'tests' / 'browser'), *args])
+
+
+COMMANDS = {'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
+            'checkpoint': checkpoint, 'browser-test': browser_test}
+
+if __name__ == '__main__':
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
