@@ -70,11 +70,11 @@ def test(args):
 
 def execute(args):
     python = env_python()
-    notebooks = args or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
+    notebooks = [Path(nb).resolve() for nb in args] or sorted(CHAPTERS.glob('[0-9]*.ipynb'))
     for nb in notebooks:
         print(f'Running {Path(nb).name} top to bottom ...', flush=True)
         run([python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
-             '--ExecutePreprocessor.timeout=600', '--ExecutePreprocessor.record_timing=False', nb],
+             '--ExecutePreprocessor.timeout=600', '--ExecutePreprocessor.record_timing=False', str(nb)],
             cwd=CHAPTERS)
 
 

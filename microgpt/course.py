@@ -1,0 +1,37 @@
+"""The course map: every chapter, the module it builds, and what it builds on.
+
+One source for the start-here chapter's map, `figures/course_map.svg` and the tests.
+"""
+from .draw import show_dot
+
+# (notebook, title, module it builds or None, chapters it imports from)
+CHAPTERS = [
+    ('00_start_here', 'Start here', None, []),
+    ('01_derivatives', 'Derivatives', 'derivatives', []),
+    ('02_autograd', 'Autograd', 'autograd', ['01_derivatives']),
+    ('03_tokenizer', 'Tokenizer', 'tokenizer', []),
+    ('04_embeddings', 'Embeddings', 'embeddings', ['02_autograd', '03_tokenizer']),
+    ('05_attention', 'Attention', 'attention', ['04_embeddings']),
+    ('06_mlp', 'MLP and the whole GPT', 'model', ['05_attention']),
+    ('07_adam', 'Adam and training', 'optim', ['06_mlp']),
+    ('08_sampling', 'Sampling', 'sample', ['07_adam']),
+    ('09_efficiency', 'Efficiency', 'fast', ['08_sampling']),
+]
+
+
+def course_map_dot():
+    "DOT source of the course map: one box per chapter, arrows from what it needs to what it teaches."
+    lines = ['digraph course {', '  rankdir=TB; nodesep=0.3; ranksep=0.35;',
+             '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica", fontsize=11];']
+    for nb, title, module, _ in CHAPTERS:
+        builds = f'microgpt/{module}.py' if module else 'checks your set-up'
+        lines.append(f'  "{nb}" [label="{nb[:2]}  {title}\\n{builds}"];')
+    for nb, _, _, needs in CHAPTERS:
+        lines += [f'  "{need}" -> "{nb}";' for need in needs]
+    lines.append('}')
+    return '\n'.join(lines)
+
+
+def course_map():
+    "The course map, drawn."
+    return show_dot(course_map_dot())
