@@ -28,6 +28,10 @@ class SVG:
     def _repr_svg_(self):
         return self.svg
 
+    def __repr__(self):  # stable text, never a memory address: notebook tests compare it
+        nodes = self.svg.count('class="node"')
+        return f'<SVG drawing: {nodes} nodes>'
+
     def save(self, path):
         with open(path, 'w', encoding='utf-8') as f:
             f.write(self.svg)
