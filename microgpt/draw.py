@@ -32,6 +32,10 @@ class SVG:
     def _repr_svg_(self):
         return self.svg
 
+    def __repr__(self):
+        # Jupyter stores this text beside the picture: keep memory addresses out of it.
+        return f'<SVG drawing, {len(self.svg):,} characters>'
+
     def save(self, path):
         with open(path, 'w', encoding='utf-8') as f:
             f.write(self.svg)

@@ -128,3 +128,8 @@ def test_something_that_is_not_a_value_is_a_clear_error(thing):
 def test_bad_arguments_are_clear_errors(kwargs, message):
     with pytest.raises((TypeError, ValueError), match=re.escape(message)):
         draw_graph(Value(1.0) + 1, **kwargs)
+
+
+def test_the_text_beside_the_picture_holds_no_memory_address():
+    text = repr(draw_graph(Value(1.0) + 1))
+    assert text.startswith('<SVG drawing, ') and not re.search(r'0x[0-9a-f]{6,}', text)
