@@ -51,6 +51,11 @@ def show_dot(dot_source):
 RANKDIRS = ('LR', 'TB', 'RL', 'BT')
 
 
+def _is_value(x):
+    "A Value of the package, or of a chapter's own copy of the class: anything with a Value's fields."
+    return all(hasattr(x, field) for field in ('data', 'grad', '_children', '_local_grads', '_op'))
+
+
 def _fmt(x):
     "4 significant digits: short labels that do not flicker with the last bits of a float."
     return f'{x + 0.0:.4g}'  # + 0.0 turns -0.0 into 0.0, so no '-0' appears
@@ -105,8 +110,7 @@ def graph_dot(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
 
     Every name and the order of every line come from the graph's structure (children in order),
     never from id() or a set, so the same expression gives the same text in every process."""
-    from .autograd import Value
-    if not isinstance(value, Value):
+    if not _is_value(value):
         raise TypeError(f"draw_graph draws the graph behind one Value, got a {type(value).__name__}: "
                         "pass a single Value (for a list such as logits, draw one item or their sum)")
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
@@ -115,7 +119,7 @@ def graph_dot(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     label_of = {}
     for name, v in (names or {}).items():
-        if not isinstance(v, Value):
+        if not _is_value(v):
             raise TypeError(f"names maps a name to a Value, but {name!r} maps to a {type(v).__name__}")
         label_of.setdefault(v, str(name))
     if show_grad is None:
