@@ -61,11 +61,12 @@ def check_tanh(tanh, Value):
     if problem:
         return failed(problem, 'build the result as Value(t, (v,), (local_grad,), "tanh") with t = math.tanh(v.data)')
     if not _is_value(out):
-        return failed(f'tanh returned a {type(out).__name__}, not a Value',
+        return failed(f'tanh returned {out!r}, not a Value',
                       'wrap the number so the graph remembers it: Value(t, (v,), (local_grad,), "tanh")')
     t = math.tanh(0.5)
     if not _is_number(out.data) or not _close(out.data, t):
-        return failed(f'tanh(Value(0.5)).data is {out.data!r}, but math.tanh(0.5) = {t:.4g}',
+        got = f'{out.data:.4g}' if _is_number(out.data) else repr(out.data)
+        return failed(f'tanh(Value(0.5)).data is {got}, but math.tanh(0.5) = {t:.4g}',
                       'compute the forward value from the input number: t = math.tanh(v.data)')
     if len(out._children) != 1 or out._children[0] is not v:
         return failed('the result does not remember v as its only child',
