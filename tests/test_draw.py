@@ -141,3 +141,15 @@ def test_a_chapters_own_copy_of_value_draws_too():
             self.data, self.grad, self._children, self._local_grads, self._op = data, 0, children, (), op
     x = MyValue(1.0)
     assert 'data 2' in graph_dot(MyValue(2.0, (x, x), '+'))
+
+
+def test_hiding_gradients_on_purpose_adds_no_note():
+    out, _, _ = small()
+    out.backward()
+    dot = graph_dot(out, show_grad=False)
+    assert 'grad ' not in dot and 'not computed yet' not in dot
+
+
+def test_names_must_be_a_dict():
+    with pytest.raises(TypeError, match=r"names must be a dict such as \{'a': a\}, got a list"):
+        draw_graph(Value(1.0) + 1, names=['a'])
