@@ -25,7 +25,7 @@ def numerical_derivative(f, x, eps=1e-5):
         raise ValueError(f"eps must be a small positive number such as 1e-5, got {eps!r}")
     return (_number(f(x + eps)) - _number(f(x - eps))) / (2 * eps)
 
-# %% ../chapters/01_derivatives.ipynb #c018
+# %% ../chapters/01_derivatives.ipynb #c020
 def numerical_gradient(f, inputs, eps=1e-5):
     "Every partial derivative of f(*inputs), measured one input at a time while the others stay put."
     inputs = list(inputs)

@@ -153,3 +153,8 @@ def test_hiding_gradients_on_purpose_adds_no_note():
 def test_names_must_be_a_dict():
     with pytest.raises(TypeError, match=r"names must be a dict such as \{'a': a\}, got a list"):
         draw_graph(Value(1.0) + 1, names=['a'])
+
+
+def test_the_default_cap_is_60_values():
+    out, _ = chain(100)
+    assert len(boxes(graph_dot(out))) == 60
