@@ -70,16 +70,23 @@ def test(args):
 
 def execute(args):
     python = env_python()
-    notebooks = [Path(nb).resolve() for nb in args] or sorted(CHAPTERS.glob('[0-9]*.ipynb'))
+    # Absolute paths: nbconvert runs in chapters/, so a path relative to here would not be found.
+    notebooks = [str(Path(nb).resolve()) for nb in args] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
     for nb in notebooks:
         print(f'Running {Path(nb).name} top to bottom ...', flush=True)
         run([python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
-             '--ExecutePreprocessor.timeout=600', '--ExecutePreprocessor.record_timing=False', str(nb)],
+             '--ExecutePreprocessor.timeout=600', '--ExecutePreprocessor.record_timing=False', nb],
             cwd=CHAPTERS)
 
 
+# Only the modules: nbdev_export() would also rewrite microgpt/__init__.py's docstring and write
+# microgpt/_modidx.py and chapters/llms.txt, which this project does not use.
+EXPORT = ('import sys; from pathlib import Path; from nbdev.export import nb_export\n'
+          'for nb in sys.argv[1:] or sorted(Path("chapters").glob("[!_.]*.ipynb")): nb_export(nb)')
+
+
 def export(args):
-    run([env_python(), '-c', 'from nbdev.doclinks import nbdev_export; nbdev_export()', *args])
+    run([env_python(), '-c', EXPORT, *args])
 
 
 def figures(args):
