@@ -70,7 +70,8 @@ def test(args):
 
 def execute(args):
     python = env_python()
-    notebooks = args or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
+    # Absolute paths: nbconvert runs inside chapters/ (where the notebooks open ../data).
+    notebooks = [str(Path(nb).resolve()) for nb in args] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
     for nb in notebooks:
         print(f'Running {Path(nb).name} top to bottom ...', flush=True)
         run([python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
@@ -79,7 +80,11 @@ def execute(args):
 
 
 def export(args):
-    run([env_python(), '-c', 'from nbdev.doclinks import nbdev_export; nbdev_export()', *args])
+    # nb_export writes the modules alone; nbdev_export would also rewrite microgpt/__init__.py and
+    # add microgpt/_modidx.py and chapters/llms.txt, which the course does not use.
+    code = ('from pathlib import Path; from nbdev.export import nb_export\n'
+            'for nb in sorted(Path("chapters").glob("*.ipynb")): nb_export(nb)')
+    run([env_python(), '-c', code])
 
 
 def figures(args):
