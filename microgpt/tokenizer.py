@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['load_docs', 'Tokenizer']
 
-# %% ../chapters/03_tokenizer.ipynb #59073180
+# %% ../chapters/03_tokenizer.ipynb #1d276ebc
 from pathlib import Path
 
 
@@ -23,7 +23,7 @@ def load_docs(path):
         raise ValueError(f"{path} holds no documents (it is empty or blank): put one document per line")
     return docs
 
-# %% ../chapters/03_tokenizer.ipynb #fa325ce8
+# %% ../chapters/03_tokenizer.ipynb #1f9f24de
 class Tokenizer:
     "Characters to token ids and back; the id after the last character is BOS."
 
