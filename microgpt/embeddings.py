@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['matrix', 'GPTConfig', 'init_state_dict', 'parameters', 'embed', 'linear', 'softmax', 'cross_entropy']
 
-# %% ../chapters/04_embeddings.ipynb #aca32543
+# %% ../chapters/04_embeddings.ipynb #1bf2e99d
 from dataclasses import dataclass
 
 from .autograd import Value
@@ -13,7 +13,7 @@ def matrix(nout, nin, rng, std=0.02):
     "A weight matrix of nout rows and nin columns, drawn row by row from a Gaussian."
     return [[Value(rng.gauss(0, std)) for _ in range(nin)] for _ in range(nout)]
 
-# %% ../chapters/04_embeddings.ipynb #91502eb0
+# %% ../chapters/04_embeddings.ipynb #f48aec48
 @dataclass
 class GPTConfig:
     "The hyperparameters: the model's shape, chosen before training and fixed during it."
@@ -35,7 +35,7 @@ class GPTConfig:
     def head_dim(self):
         return self.n_embd // self.n_head
 
-# %% ../chapters/04_embeddings.ipynb #b961c780
+# %% ../chapters/04_embeddings.ipynb #b26bfb83
 def init_state_dict(config, rng, std=0.02):
     "Every weight of the model by name. Output projections start at zero (std 0, still drawn)."
     c = config
@@ -56,17 +56,17 @@ def parameters(state_dict):
     "All weights as one flat list, in state-dict order."
     return [p for mat in state_dict.values() for row in mat for p in row]
 
-# %% ../chapters/04_embeddings.ipynb #12c55f71
+# %% ../chapters/04_embeddings.ipynb #6987d140
 def embed(token_id, pos_id, state_dict):
     "What the token is plus where it stands: the sum of two table rows."
     return [t + p for t, p in zip(state_dict['wte'][token_id], state_dict['wpe'][pos_id])]
 
-# %% ../chapters/04_embeddings.ipynb #80d9b84e
+# %% ../chapters/04_embeddings.ipynb #97bd4694
 def linear(x, w):
     "Multiply a vector by a matrix: one dot product per row of w."
     return [sum(wi * xi for wi, xi in zip(row, x)) for row in w]
 
-# %% ../chapters/04_embeddings.ipynb #ef7a7f5f
+# %% ../chapters/04_embeddings.ipynb #bb1fa661
 def softmax(logits):
     "Turn scores into probabilities. Subtracting the max changes nothing but keeps exp() from overflowing."
     max_val = max(v.data for v in logits)
@@ -74,7 +74,7 @@ def softmax(logits):
     total = sum(exps)
     return [e / total for e in exps]
 
-# %% ../chapters/04_embeddings.ipynb #10a44899
+# %% ../chapters/04_embeddings.ipynb #ea91d373
 def cross_entropy(logits, target):
     "The loss: minus the log of the probability given to the right answer."
     return -softmax(logits)[target].log()

@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['load_docs', 'Tokenizer']
 
-# %% ../chapters/03_tokenizer.ipynb #dace5131
+# %% ../chapters/03_tokenizer.ipynb #26d9e449
 from pathlib import Path
 
 
@@ -23,7 +23,7 @@ def load_docs(path):
         raise ValueError(f"{path} holds no documents (it is empty or blank): put one document per line")
     return docs
 
-# %% ../chapters/03_tokenizer.ipynb #08ec11c7
+# %% ../chapters/03_tokenizer.ipynb #0dc6be66
 class Tokenizer:
     "Characters to token ids and back; the id after the last character is BOS."
 
