@@ -124,6 +124,7 @@ def naive(xs):
     (lambda xs: [1 / len(xs)] * len(xs), ['expected']),
     (lambda xs: None, ['returned None']),
     (lambda xs: [1.0], ['one probability']),
+    (lambda xs: 1.0, ['return a list']),
 ])
 def test_stable_softmax_wrong_answers_fail(attempt, words):
     fails_with(ch04.check_stable_softmax(attempt), *words)

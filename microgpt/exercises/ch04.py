@@ -67,6 +67,8 @@ def check_stable_softmax(stable_softmax):
                           'take a list of floats and return a list of floats, using math.exp')
         if got is None:
             return failed('stable_softmax returned None', 'end the function with `return probs`')
+        if not isinstance(got, (list, tuple)):
+            return failed(f'stable_softmax({xs}) returned {got!r}', 'return a list: one probability per logit')
         got = [getattr(p, 'data', p) for p in got]  # accept Values too
         if len(got) != len(xs) or not all(isinstance(p, Real) for p in got):
             return failed(f'stable_softmax({xs}) returned {got!r}', 'return one probability (a float) per logit')
