@@ -70,7 +70,7 @@ def test(args):
 
 def execute(args):
     python = env_python()
-    notebooks = args or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
+    notebooks = [str(Path(nb).resolve()) for nb in args] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
     for nb in notebooks:
         print(f'Running {Path(nb).name} top to bottom ...', flush=True)
         run([python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
