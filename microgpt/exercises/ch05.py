@@ -85,6 +85,11 @@ def check_causal_weights(fn):
                       'row i is the query at position i; it may look at columns j <= i only.')
     if _close(got, _softmax_rows(scores, lambda i, j: j < i)):
         return failed('a position never attends to itself.', 'keep the diagonal: row i may look at columns 0..i, i included.')
+    ahead = [(i, j) for i, row in enumerate(got) for j, w in enumerate(row) if j > i and w != 0]
+    if ahead:
+        i, j = ahead[0]
+        return failed(f'row {i} gives weight to position {j}, which comes later.',
+                      'row i may look at columns 0..i only: mask every score with j > i.')
     if any(abs(sum(row) - 1) > 1e-6 for row in got):
         return failed('not every row sums to 1.', 'apply softmax to each row (after masking), so its weights add up to 1.')
     return failed('the weights differ from a softmax over the allowed scores.',

@@ -75,13 +75,17 @@ def _layer_inputs():
     return config, sd, xs
 
 
+class CacheMisuse(Exception):
+    "The layer under test did not add exactly one key and one value per position."
+
+
 def _run(layer_fn, config, sd, xs, check_cache=False):
     "Feed the inputs through layer_fn one position at a time with one cache; the outputs as numbers."
     keys, values, outs = [], [], []
     for pos, x in enumerate(xs):
         out = layer_fn(x, sd, 0, keys, values, config.n_head)
         if check_cache and (len(keys) != pos + 1 or len(values) != pos + 1):
-            raise LookupError(f'after position {pos} the cache holds {len(keys)} keys and {len(values)} '
+            raise CacheMisuse(f'after position {pos} the cache holds {len(keys)} keys and {len(values)} '
                               f'values, but it should hold {pos + 1} of each')
         outs.append([float(getattr(o, 'data', o)) for o in out])
     return outs
@@ -97,7 +101,7 @@ def check_layer(fn):
     config, sd, xs = _layer_inputs()
     try:
         got = _run(fn, config, sd, xs, check_cache=True)
-    except LookupError as e:
+    except CacheMisuse as e:
         return failed(str(e), 'call attention exactly once per position, passing it the keys and values you were given.')
     except Exception as e:
         return failed(f'your layer raised {type(e).__name__}: {e}',
@@ -122,7 +126,7 @@ def _parts(c):
 
 def check_parameter_count(fn):
     "Exercise 6.2: fn(config) gives the number of parameters of a model of that shape."
-    configs = [GPTConfig(), GPTConfig(vocab_size=10, n_embd=8, n_head=2, n_layer=3, block_size=5),
+    configs = [GPTConfig(), GPTConfig(vocab_size=10, n_embd=8, n_head=2, n_layer=2, block_size=5),
                GPTConfig(vocab_size=50, n_embd=32, n_head=8, n_layer=2, block_size=16)]
     for c in configs:
         want = len(parameters(init_state_dict(c, random.Random(0))))
@@ -135,11 +139,14 @@ def check_parameter_count(fn):
             continue
         shape = (f'vocab_size={c.vocab_size}, n_embd={c.n_embd}, n_head={c.n_head}, '
                  f'n_layer={c.n_layer}, block_size={c.block_size}')
-        for part, size in _parts(c).items():
-            if got == want - size:
-                return failed(f'for {shape} you counted {got!r}: {part} is missing.', 'add it in.')
-            if got == want + size:
-                return failed(f'for {shape} you counted {got!r}: {part} is counted twice.', 'count it once.')
+        parts = _parts(c).items()
+        missing = [part for part, size in parts if got == want - size]
+        if missing:
+            return failed(f'for {shape} you counted {got!r}: you left out {" or ".join(missing)}.', 'add it in.')
+        doubled = [part for part, size in parts if got == want + size]
+        if doubled:
+            return failed(f'for {shape} you counted {got!r}: you counted {" or ".join(doubled)} twice.',
+                          'count each matrix once.')
         per_layer = 12 * c.n_embd ** 2
         if c.n_layer > 1 and got == want - (c.n_layer - 1) * per_layer:
             return failed(f'for {shape} you counted {got!r}: one layer only.',
