@@ -22,7 +22,7 @@ def test_a_long_query_along_the_third_key_passes():
     assert ch05.check_query((6, 7))
 
 
-def test_a_query_that_favours_another_key_fails():
+def test_a_query_that_favors_another_key_fails():
     assert_fails(ch05.check_query([5.0, -5.0]), 'another key beats the third')
 
 
