@@ -70,6 +70,7 @@ def test(args):
 
 def execute(args):
     python = env_python()
+    # Absolute paths: nbconvert runs in chapters/, so a path relative to here would not be found.
     notebooks = [str(Path(nb).resolve()) for nb in args] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
     for nb in notebooks:
         print(f'Running {Path(nb).name} top to bottom ...', flush=True)
@@ -78,8 +79,14 @@ def execute(args):
             cwd=CHAPTERS)
 
 
+# Only the modules: nbdev_export() would also rewrite microgpt/__init__.py's docstring and write
+# microgpt/_modidx.py and chapters/llms.txt, which this project does not use.
+EXPORT = ('import sys; from pathlib import Path; from nbdev.export import nb_export\n'
+          'for nb in sys.argv[1:] or sorted(Path("chapters").glob("[!_.]*.ipynb")): nb_export(nb)')
+
+
 def export(args):
-    run([env_python(), '-c', 'from nbdev.doclinks import nbdev_export; nbdev_export()', *args])
+    run([env_python(), '-c', EXPORT, *args])
 
 
 def figures(args):

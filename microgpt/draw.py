@@ -51,14 +51,19 @@ def show_dot(dot_source):
 RANKDIRS = ('LR', 'TB', 'RL', 'BT')
 
 
+def _is_value(x):
+    "A Value of the package, or of a chapter's own copy of the class: anything with a Value's fields."
+    return all(hasattr(x, field) for field in ('data', 'grad', '_children', '_local_grads', '_op'))
+
+
 def _fmt(x):
     "4 significant digits: short labels that do not flicker with the last bits of a float."
     return f'{x + 0.0:.4g}'  # + 0.0 turns -0.0 into 0.0, so no '-0' appears
 
 
-def _quote(text):
-    "A DOT string literal; newlines become DOT's centred line breaks."
-    return '"' + text.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n') + '"'
+def _quote(*lines):
+    "A DOT string literal of one or more lines (DOT's \\n centres each line)."
+    return '"' + '\\n'.join(line.replace('\\', '\\\\').replace('"', '\\"') for line in lines) + '"'
 
 
 def _nearest(root, max_nodes):
@@ -100,60 +105,70 @@ def _inputs_first(nodes):
     return order
 
 
-def graph_dot(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
-    """The DOT source of `value`'s computation graph (see draw_graph for the arguments).
-
-    Every name and the order of every line come from the graph's structure (children in order),
-    never from id() or a set, so the same expression gives the same text in every process."""
-    from .autograd import Value
-    if not isinstance(value, Value):
+def _check_args(value, max_nodes, rankdir, names):
+    "Refuse what cannot be drawn, saying what to pass instead; return the labels by Value."
+    if not _is_value(value):
         raise TypeError(f"draw_graph draws the graph behind one Value, got a {type(value).__name__}: "
                         "pass a single Value (for a list such as logits, draw one item or their sum)")
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if not isinstance(names or {}, dict):
+        raise TypeError(f"names must be a dict such as {{'a': a}}, got a {type(names).__name__}")
     label_of = {}
     for name, v in (names or {}).items():
-        if not isinstance(v, Value):
+        if not _is_value(v):
             raise TypeError(f"names maps a name to a Value, but {name!r} maps to a {type(v).__name__}")
         label_of.setdefault(v, str(name))
+    return label_of
+
+
+def _value_lines(v, ids, drawn, label, show_grad):
+    "The DOT lines of one Value: its box, the oval of the operation that made it, the arrows in."
+    text = [label] if label else []
+    text.append(f'data {_fmt(v.data)}')
+    if show_grad:
+        text.append(f'grad {_fmt(v.grad)}')
+    hidden = len({c for c in v._children if c not in drawn})  # a count only: order does not matter
+    style = ''
+    if hidden:
+        text.append(f'({hidden} input{"s" if hidden > 1 else ""} not drawn)')
+        style = ', style=dashed'
+    lines = [f'  {ids[v]} [shape=box, label={_quote(*text)}{style}];']
+    if v._op:
+        lines.append(f'  {ids[v]}_op [shape=ellipse, margin=0.02, height=0.3, label={_quote(v._op)}];')
+        lines.append(f'  {ids[v]}_op -> {ids[v]};')
+        lines += [f'  {ids[c]} -> {ids[v]}_op;' for c in v._children if c in drawn]  # twice if used twice
+    return lines
+
+
+def graph_dot(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
+    """The DOT source of `value`'s computation graph (see draw_graph for the arguments).
+
+    Every name and the order of every line come from the graph's structure (children in order),
+    never from id() or a set, so the same expression gives the same text in every process."""
+    label_of = _check_args(value, max_nodes, rankdir, names)
+    notes = []
     if show_grad is None:
         # Value keeps no flag for "backward() has run", but backward() always sets the output's
         # grad to 1: an output grad of 0 means no gradient has reached this graph from here.
         show_grad = value.grad != 0
-
+        if not show_grad:
+            notes.append('gradients not computed yet: call backward() on the output first')
     nodes = _inputs_first(_nearest(value, max_nodes))
-    drawn = set(nodes)
-    ids = {v: f'v{i}' for i, v in enumerate(nodes)}
-    lines = ['digraph computation_graph {', f'  rankdir={rankdir};',
-             '  node [fontname="Helvetica", fontsize=11];', '  edge [arrowsize=0.6];']
-    notes = [] if show_grad else ['gradients not computed yet: call backward() on the output first']
     total = _count(value)
     if total > len(nodes):
         notes.append(f'showing the {len(nodes):,} values nearest the output, out of {total:,}; '
                      'dashed boxes have inputs that are not drawn')
+    lines = ['digraph computation_graph {', f'  rankdir={rankdir};',
+             '  node [fontname="Helvetica", fontsize=11];', '  edge [arrowsize=0.6];']
     if notes:
-        title = _quote('\n'.join(notes))
-        lines.append(f'  labelloc=t; fontname="Helvetica"; fontsize=12; label={title};')
+        lines.append(f'  labelloc=t; fontname="Helvetica"; fontsize=12; label={_quote(*notes)};')
+    ids, drawn = {v: f'v{i}' for i, v in enumerate(nodes)}, set(nodes)
     for v in nodes:
-        text = [label_of[v]] if v in label_of else []
-        text.append(f'data {_fmt(v.data)}')
-        if show_grad:
-            text.append(f'grad {_fmt(v.grad)}')
-        hidden = len({c for c in v._children if c not in drawn})
-        style = ''
-        if hidden:
-            text.append(f'({hidden} input{"s" if hidden > 1 else ""} not drawn)')
-            style = ', style=dashed'
-        label = _quote('\n'.join(text))
-        lines.append(f'  {ids[v]} [shape=box, label={label}{style}];')
-        if v._op:
-            lines.append(f'  {ids[v]}_op [shape=ellipse, margin=0.02, height=0.3, label={_quote(v._op)}];')
-            lines.append(f'  {ids[v]}_op -> {ids[v]};')
-            lines += [f'  {ids[c]} -> {ids[v]}_op;' for c in v._children if c in drawn]
-    lines.append('}')
-    return '\n'.join(lines) + '\n'
+        lines += _value_lines(v, ids, drawn, label_of.get(v), show_grad)
+    return '\n'.join(lines + ['}']) + '\n'
 
 
 def draw_graph(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):

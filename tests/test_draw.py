@@ -133,3 +133,28 @@ def test_bad_arguments_are_clear_errors(kwargs, message):
 def test_the_text_beside_the_picture_holds_no_memory_address():
     text = repr(draw_graph(Value(1.0) + 1))
     assert text.startswith('<SVG drawing, ') and not re.search(r'0x[0-9a-f]{6,}', text)
+
+
+def test_a_chapters_own_copy_of_value_draws_too():
+    class MyValue:  # a notebook defines its own class with the same fields before exporting it
+        def __init__(self, data, children=(), op=''):
+            self.data, self.grad, self._children, self._local_grads, self._op = data, 0, children, (), op
+    x = MyValue(1.0)
+    assert 'data 2' in graph_dot(MyValue(2.0, (x, x), '+'))
+
+
+def test_hiding_gradients_on_purpose_adds_no_note():
+    out, _, _ = small()
+    out.backward()
+    dot = graph_dot(out, show_grad=False)
+    assert 'grad ' not in dot and 'not computed yet' not in dot
+
+
+def test_names_must_be_a_dict():
+    with pytest.raises(TypeError, match=r"names must be a dict such as \{'a': a\}, got a list"):
+        draw_graph(Value(1.0) + 1, names=['a'])
+
+
+def test_the_default_cap_is_60_values():
+    out, _ = chain(100)
+    assert len(boxes(graph_dot(out))) == 60
