@@ -70,7 +70,8 @@ def test(args):
 
 def execute(args):
     python = env_python()
-    notebooks = args or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
+    # Absolute paths: nbconvert runs inside chapters/, where a path given from elsewhere would not resolve.
+    notebooks = [str(Path(nb).resolve()) for nb in args] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
     for nb in notebooks:
         print(f'Running {Path(nb).name} top to bottom ...', flush=True)
         run([python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
