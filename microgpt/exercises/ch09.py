@@ -44,10 +44,10 @@ def check_attention_loop(attention_loop):
     rng = np.random.default_rng(9)
     q, k, v = rng.normal(size=(3, 6, 4))
     result, problem = _call(attention_loop, q.copy(), k.copy(), v.copy())
-    if problem:
+    if problem is not None:
         return problem
     out, problem = _as_array(result, q.shape, 'the output')
-    if problem:
+    if problem is not None:
         return problem
     if np.allclose(out, _causal_attention(q, k, v)):
         return passed("the loop over positions gives exactly what the causal mask gives.")
@@ -72,15 +72,15 @@ def check_linear_backward(linear_backward):
     rng = np.random.default_rng(4)
     x, w, dy = rng.normal(size=(5, 3)), rng.normal(size=(4, 3)), rng.normal(size=(5, 4))  # no square shapes
     result, problem = _call(linear_backward, x.copy(), w.copy(), dy.copy())
-    if problem:
+    if problem is not None:
         return problem
     if not isinstance(result, tuple) or len(result) != 2:
         return failed("expected a pair (dx, dw)", "end the function with: return dx, dw")
     dx, problem = _as_array(result[0], x.shape, 'dx')
-    if problem:
+    if problem is not None:
         return problem
     dw, problem = _as_array(result[1], w.shape, 'dw')
-    if problem:
+    if problem is not None:
         return problem
     dx_ok, dw_ok = np.allclose(dx, dy @ w), np.allclose(dw, dy.T @ x)
     if dx_ok and dw_ok:
