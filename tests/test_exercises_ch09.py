@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from microgpt.exercises.ch09 import check_attention_loop, check_linear_backward
+from microgpt.exercises.ch09 import check_attention_loop, check_numerical_gradient
 
 
 def solution(name):
@@ -34,8 +34,8 @@ def loop_attention(causal=True, scaled=True):
 
 def test_the_chapters_solutions_pass():
     assert check_attention_loop(solution('attention_loop'))
-    assert check_linear_backward(solution('linear_backward'))
-    assert repr(check_linear_backward(solution('linear_backward'))).startswith('Correct!')
+    assert check_numerical_gradient(solution('numerical_gradient'))
+    assert repr(check_numerical_gradient(solution('numerical_gradient'))).startswith('Correct!')
 
 
 @pytest.mark.parametrize('answer, words', [
@@ -55,17 +55,37 @@ def test_wrong_attention_loops_fail_with_a_hint(answer, words):
     assert words in repr(verdict) and 'Hint:' in repr(verdict)
 
 
+def measured(scale=1.0, restore=True, all_at_once=False, h=1e-5):
+    def numerical_gradient(f, x, h=h):
+        grad = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            if all_at_once:
+                up, down = f(x + h), f(x - h)
+            else:
+                x[i] = old + h
+                up = f(x)
+                x[i] = old - h
+                down = f(x)
+            if restore:
+                x[i] = old
+            grad[i] = scale * (up - down) / (2 * h)
+        return grad
+    return numerical_gradient
+
+
 @pytest.mark.parametrize('answer, words', [
-    (lambda x, w, dy: (np.zeros_like(x), np.zeros_like(w)), 'dx is not right'),
-    (lambda x, w, dy: (dy @ w, (dy.T @ x).T), 'shape'),
-    (lambda x, w, dy: (dy @ w, dy.T @ x / len(x)), 'divided by the number of positions'),
-    (lambda x, w, dy: (dy @ w, -(dy.T @ x)), 'dw is not right'),
-    (lambda x, w, dy: (w.T @ dy.T, dy.T @ x), 'shape'),
-    (lambda x, w, dy: dy @ w, 'pair'),
-    (lambda x, w, dy: (None, None), 'None'),
-    (lambda x, w, dy: x @ dy, 'raised ValueError'),
+    (lambda f, x, h=1e-5: np.zeros_like(x), 'all zeros'),
+    (measured(scale=2.0), 'twice too large'),
+    (measured(restore=False), 'x is changed'),
+    (measured(all_at_once=True), 'the same'),
+    (measured(scale=-1.0), 'differs from the derivative'),
+    (lambda f, x, h=1e-5: None, 'return statement'),
+    (lambda f, x, h=1e-5: np.zeros(3), 'shape'),
+    (lambda f, x, h=1e-5: f(x[0]), 'shape'),
+    (lambda f: f, 'raised TypeError'),
 ])
-def test_wrong_linear_backwards_fail_with_a_hint(answer, words):
-    verdict = check_linear_backward(answer)
+def test_wrong_numerical_gradients_fail_with_a_hint(answer, words):
+    verdict = check_numerical_gradient(answer)
     assert not verdict
     assert words in repr(verdict) and 'Hint:' in repr(verdict)

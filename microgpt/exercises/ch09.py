@@ -1,4 +1,4 @@
-"""Checkers for chapter 09 (efficiency): attention the KV-cache way, and the linear layer's backward pass."""
+"""Checkers for chapter 09 (efficiency): attention the KV-cache way, and gradients measured by nudging."""
 import numpy as np
 
 from . import failed, passed
@@ -14,7 +14,10 @@ def _causal_attention(q, k, v, causal=True, scaled=True):
 
 
 def _call(fn, *args):
-    "Run the learner's function; an exception becomes a verdict instead of a traceback."
+    """Run the learner's function; an exception becomes a verdict instead of a traceback.
+
+    Returns (result, None) or (None, verdict). Test the verdict with `is not None`: a failed one is falsy.
+    """
     if not callable(fn):
         return None, failed(f"expected a function, got a {type(fn).__name__}",
                             "pass the function itself, without calling it: check(my_function)")
@@ -67,31 +70,36 @@ def check_attention_loop(attention_loop):
                   "check that the softmax weights sum to 1")
 
 
-def check_linear_backward(linear_backward):
-    "Exercise 2: linear_backward(x, w, dy) must return (dx, dw) for y = x @ w.T."
-    rng = np.random.default_rng(4)
-    x, w, dy = rng.normal(size=(5, 3)), rng.normal(size=(4, 3)), rng.normal(size=(5, 4))  # no square shapes
-    result, problem = _call(linear_backward, x.copy(), w.copy(), dy.copy())
+def check_numerical_gradient(numerical_gradient):
+    "Exercise 2: numerical_gradient(f, x) must measure df/dx for every entry of x, leaving x as it was."
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(3, 4))
+
+    def f(a):
+        return float(np.sum(np.sin(a) * a ** 2))
+
+    expected = np.cos(x) * x ** 2 + 2 * x * np.sin(x)
+    given = x.copy()
+    result, problem = _call(numerical_gradient, f, given)
     if problem is not None:
         return problem
-    if not isinstance(result, tuple) or len(result) != 2:
-        return failed("expected a pair (dx, dw)", "end the function with: return dx, dw")
-    dx, problem = _as_array(result[0], x.shape, 'dx')
+    grad, problem = _as_array(result, x.shape, 'the gradient')
     if problem is not None:
         return problem
-    dw, problem = _as_array(result[1], w.shape, 'dw')
-    if problem is not None:
-        return problem
-    dx_ok, dw_ok = np.allclose(dx, dy @ w), np.allclose(dw, dy.T @ x)
-    if dx_ok and dw_ok:
-        return passed("dx = dy @ w and dw = dy.T @ x: one matrix product each, summed over every position.")
-    if not dx_ok:
-        return failed("dx is not right",
-                      "y[t, i] = sum over j of x[t, j] * w[i, j], so x[t, j] collects dy[t, i] * w[i, j] "
-                      "from every output i: dx = dy @ w")
-    if np.allclose(dw, (dy.T @ x) / len(x)):
-        return failed("dw is divided by the number of positions",
-                      "a weight used at every position collects the sum of their gradients, not the mean")
-    return failed("dw is not right",
-                  "w[i, j] multiplies x[t, j] on the way to y[t, i] at every position t: "
-                  "dw[i, j] = sum over t of dy[t, i] * x[t, j], which is dy.T @ x")
+    if not np.array_equal(given, x):
+        return failed("x is changed after your function returns",
+                      "put every entry back after measuring it: old = x[i]; ...; x[i] = old")
+    if np.allclose(grad, expected, atol=1e-5):
+        return passed("measured gradients agree with the derivative to 1e-5.")
+    if not grad.any():
+        return failed("the gradient is all zeros",
+                      "for each index i in np.ndindex(x.shape): set x[i] to old + h and old - h, "
+                      "call f each time, and store (f_up - f_down) / (2 * h) in grad[i]")
+    if np.allclose(grad, 2 * expected, atol=1e-5):
+        return failed("the gradient is twice too large",
+                      "x + h and x - h are 2h apart: divide the difference by 2 * h")
+    if np.allclose(grad, grad.flat[0]):
+        return failed("every entry of the gradient is the same",
+                      "nudge one entry at a time, not the whole array: x[i] += h for one index i")
+    return failed("the gradient differs from the derivative",
+                  "grad[i] = (f(x with x[i] + h) - f(x with x[i] - h)) / (2 * h), one entry i at a time")
