@@ -6,7 +6,7 @@ __all__ = ['ZERO_INIT', 'shapes', 'Params', 'init_params', 'from_state_dict', 't
            'attention_backward', 'log_softmax', 'loss_and_grad', 'Adam', 'train', 'next_token_probs', 'sample',
            'mean_loss', 'bigram_logprobs', 'bigram_loss', 'torch_loss']
 
-# %% ../chapters/09_efficiency.ipynb #b6015cb3
+# %% ../chapters/09_efficiency.ipynb #6fb54eb9
 import random
 
 import numpy as np
@@ -15,7 +15,7 @@ from .autograd import Value
 from .optim import cosine_lr
 from .sample import check_temperature
 
-# %% ../chapters/09_efficiency.ipynb #72dcf864
+# %% ../chapters/09_efficiency.ipynb #625793e3
 def shapes(config):
     "Every weight matrix's (rows, columns) by name, in the order init_state_dict draws them."
     c = config
@@ -71,13 +71,13 @@ def to_state_dict(params):
     "A scalar state dict of Values holding the same numbers, for the engine of chapters 04-08."
     return {name: [[Value(x) for x in row] for row in w.tolist()] for name, w in params.w.items()}
 
-# %% ../chapters/09_efficiency.ipynb #d00f7ba5
+# %% ../chapters/09_efficiency.ipynb #911ccdbf
 def rmsnorm(x):
     "Each row (one position) rescaled to root-mean-square 1; returns the result and what backward needs."
-    scale = (np.mean(x * x, axis=-1, keepdims=True) + 1e-5) ** -0.5
+    scale = ((x * x).sum(axis=-1, keepdims=True) / x.shape[-1] + 1e-5) ** -0.5
     return x * scale, (x, scale)
 
-# %% ../chapters/09_efficiency.ipynb #17f5a56d
+# %% ../chapters/09_efficiency.ipynb #642cc48f
 def split_heads(a, n_head):
     "(T, C) -> (n_head, T, head_dim): each head gets its own slice of the columns."
     T, C = a.shape
@@ -102,7 +102,7 @@ def attention(x, params, layer, n_head):
     heads = merge_heads(weights @ v)
     return heads @ w[f'layer{layer}.attn_wo'].T, (x, q, k, v, weights, heads)
 
-# %% ../chapters/09_efficiency.ipynb #ba290537
+# %% ../chapters/09_efficiency.ipynb #d9a7b545
 def mlp(x, params, layer):
     "Widen 4x, ReLU squared, narrow back: every position (row) on its own."
     h = x @ params.w[f'layer{layer}.mlp_fc1'].T
@@ -139,11 +139,11 @@ def forward(inputs, params, config):
         caches.append((norm1, att, norm2, ml))
     return x @ w['lm_head'].T, (inputs, x, caches)
 
-# %% ../chapters/09_efficiency.ipynb #6f34d8a9
+# %% ../chapters/09_efficiency.ipynb #98db0c7f
 def rmsnorm_backward(dy, cache):
     "d(loss)/d(x) from d(loss)/d(y): the scale depends on every x too, hence the second term."
     x, scale = cache
-    return scale * dy - x * scale ** 3 * np.mean(dy * x, axis=-1, keepdims=True)
+    return scale * dy - x * scale ** 3 * (dy * x).sum(axis=-1, keepdims=True) / x.shape[-1]
 
 
 def mlp_backward(dout, cache, params, layer):
@@ -175,7 +175,7 @@ def attention_backward(dout, cache, params, layer):
         dx = dx + d @ w[f'layer{layer}.attn_{name}']  # x fed all three: their gradients add
     return dx
 
-# %% ../chapters/09_efficiency.ipynb #6dc12fbf
+# %% ../chapters/09_efficiency.ipynb #dd5d2015
 def log_softmax(logits):
     "log(softmax(logits)) row by row, computed without overflow."
     z = logits - logits.max(axis=-1, keepdims=True)
@@ -206,7 +206,7 @@ def loss_and_grad(tokens, params, config):
     g['wpe'][:T] += dx
     return float(loss)
 
-# %% ../chapters/09_efficiency.ipynb #596bcdd0
+# %% ../chapters/09_efficiency.ipynb #4f3edb8b
 class Adam:
     "Chapter 07's Adam, on all weights at once: the same formulas in the same order."
 
@@ -251,7 +251,7 @@ def train(docs, tokenizer, params, config, optimizer, num_steps):
         optimizer.step(cosine_lr(step, num_steps, optimizer.lr))
         yield step + 1, loss
 
-# %% ../chapters/09_efficiency.ipynb #5472e0a3
+# %% ../chapters/09_efficiency.ipynb #a5e070c6
 def next_token_probs(logits, temperature):
     "Chapter 08's probabilities of the next token, over an array of logits (temperature 0: argmax)."
     check_temperature(temperature)
@@ -276,7 +276,7 @@ def sample(params, config, tokenizer, temperature=0.5, rng=random):
         ids.append(token_id)
     return tokenizer.decode(ids[1:])
 
-# %% ../chapters/09_efficiency.ipynb #4cb4992a
+# %% ../chapters/09_efficiency.ipynb #00aa07ee
 def mean_loss(docs, tokenizer, params, config):
     "Cross-entropy per predicted token over docs, without learning from them (forward pass only)."
     total = count = 0
@@ -306,7 +306,7 @@ def bigram_loss(logprobs, docs, tokenizer, block_size):
         count += len(tokens) - 1
     return float(total / count)
 
-# %% ../chapters/09_efficiency.ipynb #0a5b1744
+# %% ../chapters/09_efficiency.ipynb #9b2ac02b
 def torch_loss(tokens, params, config):
     "The same model written in PyTorch, from copies of params; returns (loss, {name: weight tensor})."
     import torch
