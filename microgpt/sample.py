@@ -2,6 +2,7 @@ import math
 import random
 from numbers import Real
 
+from .autograd import Value
 from .model import gpt, kv_cache
 
 
@@ -16,7 +17,7 @@ def check_temperature(temperature):
 def next_token_probs(logits, temperature):
     "Probabilities of the next token: softmax of logits / temperature. Temperature 0 puts all on the argmax."
     check_temperature(temperature)
-    scores = [l.data for l in logits]
+    scores = [l.data if isinstance(l, Value) else l for l in logits]  # Values from gpt(), or plain floats
     if temperature == 0:
         best = scores.index(max(scores))
         return [float(i == best) for i in range(len(scores))]
