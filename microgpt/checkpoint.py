@@ -67,6 +67,7 @@ def save_checkpoint(path, state_dict, config, tokenizer, training=None, rng=None
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
+        os.chmod(tmp, 0o644)  # mkstemp makes a private file; a checkpoint is an ordinary one
         with os.fdopen(fd, 'w', encoding='utf-8') as f:
             json.dump(data, f, indent=1)
             f.flush()
