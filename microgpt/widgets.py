@@ -107,13 +107,13 @@ def names_report(names, known):
 
 
 # --- Drawing ------------------------------------------------------------------------------------
+# A slider redraws one figure made once: moving lines or bars and saving a PNG is several times
+# faster than building a new figure (contours, layout) for every position.
 
 def png(fig):
-    "A matplotlib figure as PNG bytes (and closed, so notebooks do not also show it)."
-    import matplotlib.pyplot as plt
+    "A matplotlib figure as PNG bytes."
     buffer = io.BytesIO()
     fig.savefig(buffer, format='png', dpi=80)
-    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -130,24 +130,67 @@ def distribution_figure(probs, tokenizer, title):
     return fig
 
 
+def distribution_pictures(state_dict, config, tokenizer):
+    "PNG bar charts of the first-letter distribution, one for each temperature of the slider."
+    import matplotlib.pyplot as plt
+    fig = distribution_figure([0.0] * config.vocab_size, tokenizer, '')
+    ax, pictures = fig.axes[0], {}
+    for t in TEMPERATURES:
+        for bar, p in zip(ax.patches, first_token_probs(state_dict, config, t)):
+            bar.set_height(p)
+        ax.set_title(f'first letter of a name at temperature {t:.1f}')
+        pictures[t] = png(fig)
+    plt.close(fig)
+    return pictures
+
+
+class PathsPicture:
+    "Left: each optimizer's path over the contours of the loss. Right: its loss, step by step."
+
+    def __init__(self, loss, names):
+        import matplotlib.pyplot as plt
+        import numpy as np
+        self.loss = loss
+        self.fig, (self.left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+        X, Y = np.meshgrid(np.linspace(-5, 5, 120), np.linspace(-3, 3, 80))
+        self.left.contour(X, Y, loss(X, Y), levels=np.geomspace(0.01, 50, 14), colors='0.75', linewidths=0.8)
+        self.left.plot(0, 0, 'k*', markersize=10)
+        self.left.set(xlim=(-5, 5), ylim=(-3, 3), xlabel='x', ylabel='y')
+        self.paths = {name: self.left.plot([], [], '.-', markersize=3, linewidth=1)[0] for name in names}
+        self.curves = {name: right.plot([], [], label=name)[0] for name in names}
+        right.set(yscale='log', ylim=(1e-6, 1e4), xlabel='step', ylabel='loss (log scale)',
+                  title='loss along the path')
+        right.legend(loc='upper right', fontsize=8)
+        self.right = right
+        self.fig.tight_layout()
+        plt.close(self.fig)  # drawn on demand as PNG, never shown by the notebook itself
+
+    def png(self, paths, title):
+        for name, points in paths.items():
+            self.paths[name].set_data(*zip(*points))
+            self.curves[name].set_data(range(len(points)), [max(self.loss(x, y), 1e-12) for x, y in points])
+        self.right.set_xlim(0, max(len(points) for points in paths.values()) - 1)
+        self.left.set_title(title)
+        return png(self.fig)
+
+
 # --- The sliders --------------------------------------------------------------------------------
 
 def temperature_slider(state_dict, config, tokenizer, docs, num_samples=20, seed=0, value=0.5):
     "A temperature slider over TEMPERATURES: the first-letter distribution and a batch of names."
     import ipywidgets as widgets
     known = set(docs)
-    views = {}
-    for t in TEMPERATURES:  # all work happens here, so a move only swaps prepared results
-        probs = first_token_probs(state_dict, config, t)
-        fig = distribution_figure(probs, tokenizer, f'first letter of a name at temperature {t:.1f}')
-        lines = names_report(names_at_temperature(state_dict, config, tokenizer, t, num_samples, seed), known)
-        views[t] = png(fig), '<pre>' + '\n'.join(lines) + '</pre>'
+    charts = distribution_pictures(state_dict, config, tokenizer)
+    texts = {t: '<pre>' + '\n'.join(names_report(
+        names_at_temperature(state_dict, config, tokenizer, t, num_samples, seed), known)) + '</pre>'
+        for t in TEMPERATURES}  # all work happens here, so a move only swaps prepared results
     slider = widgets.FloatSlider(value=value, min=0.0, max=2.0, step=0.1, description='temperature',
                                  readout_format='.1f', continuous_update=True)
     chart, names = widgets.Image(format='png'), widgets.HTML()
 
     def show(change=None):
-        chart.value, names.value = views[round(slider.value, 1)]
+        t = round(slider.value, 1)
+        chart.value, names.value = charts[t], texts[t]
 
     slider.observe(show, names='value')
     show()
@@ -158,40 +201,22 @@ def learning_rate_slider(paths, loss, value=0.1):
     """A learning-rate slider from 0.001 to 1 (four steps per decade), redrawing the loss picture.
 
     `paths(lr)` returns {optimizer name: [(x, y), ...]}, the points each optimizer visits on the
-    surface of `loss(x, y)`. Each picture takes a fraction of a second and is kept once drawn.
+    surface of `loss(x, y)`. Each picture is drawn on the first visit and kept.
     """
     import ipywidgets as widgets
     slider = widgets.FloatLogSlider(value=value, base=10, min=-3, max=0, step=0.25, description='learning rate',
                                     readout_format='.3g', continuous_update=False)
-    picture, cache = widgets.Image(format='png'), {}
+    image, cache, picture = widgets.Image(format='png'), {}, None
 
     def show(change=None):
+        nonlocal picture
         lr = float(f'{slider.value:.3g}')
         if lr not in cache:
-            cache[lr] = png(paths_figure(paths(lr), loss, f'learning rate {lr:g}'))
-        picture.value = cache[lr]
+            visited = paths(lr)
+            picture = picture or PathsPicture(loss, list(visited))
+            cache[lr] = picture.png(visited, f'learning rate {lr:g}')
+        image.value = cache[lr]
 
     slider.observe(show, names='value')
     show()
-    return widgets.VBox([slider, picture])
-
-
-def paths_figure(paths, loss, title):
-    "Left: each optimizer's path over the contours of the loss. Right: its loss, step by step."
-    import matplotlib.pyplot as plt
-    import numpy as np
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
-    xs, ys = np.linspace(-5, 5, 120), np.linspace(-3, 3, 80)
-    X, Y = np.meshgrid(xs, ys)
-    left.contour(X, Y, loss(X, Y), levels=np.geomspace(0.01, 50, 14), colors='0.75', linewidths=0.8)
-    for name, points in paths.items():
-        px, py = zip(*points)
-        left.plot(px, py, '.-', markersize=3, linewidth=1, label=name)
-        right.semilogy([max(loss(x, y), 1e-12) for x, y in points], label=name)
-    left.plot(0, 0, 'k*', markersize=10)
-    left.set(xlim=(-5, 5), ylim=(-3, 3), xlabel='x', ylabel='y', title=title)
-    right.set(xlabel='step', ylabel='loss (log scale)', title='loss along the path')
-    right.set_ylim(1e-6, 1e4)
-    right.legend(loc='upper right', fontsize=8)
-    fig.tight_layout()
-    return fig
+    return widgets.VBox([slider, image])
