@@ -40,7 +40,7 @@ def positive(kind):
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {WORDS[kind]}, got {text!r}") from None
         if not value > 0 or not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"must be greater than zero, got {text}")
+            raise argparse.ArgumentTypeError(f"must be a finite number greater than zero, got {text}")
         return value
     return parse
 
