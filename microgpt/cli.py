@@ -87,9 +87,9 @@ def add_sampling_flags(parser):
 
 
 def run_train(args):
+    shape = dict(n_embd=args.n_embd, n_head=args.n_head, n_layer=args.n_layer, block_size=args.block_size)
     try:
-        config = GPTConfig(n_embd=args.n_embd, n_head=args.n_head, n_layer=args.n_layer,
-                           block_size=args.block_size)  # check the shape before reading any data
+        GPTConfig(**shape)  # check the shape before reading any data
     except ValueError as e:
         raise UsageError(str(e).replace('n_embd', '--n-embd').replace('n_head', '--n-head')) from None
     if args.save:
@@ -98,7 +98,7 @@ def run_train(args):
     docs = load_docs(args.data)
     rng.shuffle(docs)
     tokenizer = Tokenizer.from_docs(docs)
-    config.vocab_size = tokenizer.vocab_size
+    config = GPTConfig(vocab_size=tokenizer.vocab_size, **shape)
     state_dict = init_state_dict(config, rng)
     params = parameters(state_dict)
     print(f'num docs: {len(docs)}\nvocab size: {tokenizer.vocab_size}\nnum params: {len(params)}', flush=True)
