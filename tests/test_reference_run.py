@@ -58,7 +58,7 @@ def test_command_line_prints_the_reference_and_rebuilds_the_shipped_checkpoint(t
     lines = capsys.readouterr().out.splitlines()
     assert lines[:3] == ['num docs: 32469', 'vocab size: 27', 'num params: 4064']
     steps = lines[3:503]
-    assert [line[:17] for line in steps] == [f'step {s:4d} /  500' for s in range(1, 501)]
+    assert [line[:24] for line in steps] == [f'step {s:4d} /  500 | loss ' for s in range(1, 501)]
     assert {s: steps[s - 1][-6:] for s in LOSSES} == LOSSES
     assert lines[503] == '--- inference ---'
     assert {i: lines[503 + i] for i in SAMPLES} == {i: f'sample {i:2d}: {name}' for i, name in SAMPLES.items()}
