@@ -2,7 +2,7 @@
 
     python benchmarks/bench_step.py [--steps 10]
 
-Both train the default model (n_embd 16, 4 heads, 1 layer, block size 8) on the same shuffled names
+Both train the default model, in alternation, (n_embd 16, 4 heads, 1 layer, block size 8) on the same shuffled names
 with the same initial weights, in the same process, so machine load affects both alike. The target:
 microgpt is not slower than the baseline (a ratio of at least 1.0x).
 """
@@ -142,18 +142,17 @@ def main():
     baseline_sd = {k: [[BaselineValue(p.data) for p in row] for row in mat] for k, mat in sd.items()}
     batch = [tok.sequence(doc, config.block_size) for doc in docs[:steps]]
 
-    ours, opt = [], Adam(parameters(sd))
-    start = time.perf_counter()
+    # Alternate the two, step by step, so that changes in machine load hit both alike.
+    opt, params = Adam(parameters(sd)), parameters(baseline_sd)
+    m, v = [0.0] * len(params), [0.0] * len(params)
+    ours, base, ours_time, base_time = [], [], 0.0, 0.0
     for step, tokens in enumerate(batch):
+        start = time.perf_counter()
         ours.append(train_step(tokens, sd, config, opt, cosine_lr(step, 500, opt.lr)))
-    ours_time = (time.perf_counter() - start) / steps
-
-    params = parameters(baseline_sd)
-    m, v, base = [0.0] * len(params), [0.0] * len(params), []
-    start = time.perf_counter()
-    for step, tokens in enumerate(batch):
+        middle = time.perf_counter()
         base.append(baseline_train_step(tokens, baseline_sd, config, params, m, v, step, 500))
-    base_time = (time.perf_counter() - start) / steps
+        ours_time += (middle - start) / steps
+        base_time += (time.perf_counter() - middle) / steps
 
     assert all(abs(a - b) < 1e-9 for a, b in zip(ours, base)), 'the two implementations disagree'
     print(f'same losses for {steps} steps (first: {ours[0]:.4f})')
