@@ -2,9 +2,10 @@
 
     python benchmarks/bench_step.py [--steps 10]
 
-Both train the default model, in alternation, (n_embd 16, 4 heads, 1 layer, block size 8) on the same shuffled names
-with the same initial weights, in the same process, so machine load affects both alike. The target:
-microgpt is not slower than the baseline (a ratio of at least 1.0x).
+Both train the default model (n_embd 16, 4 heads, 1 layer, block size 8) on the same shuffled names
+from the same initial weights, taking turns step by step in one process, so that machine load affects
+both alike. The target: microgpt is not slower than the baseline (a ratio of at least 1.0x); the
+script exits with status 1 when it is.
 """
 import argparse
 import math
