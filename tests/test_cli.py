@@ -1,0 +1,107 @@
+"""`python -m microgpt`: the reference run for every flag combination, and one-line errors."""
+import random
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from microgpt.cli import main
+from microgpt.embeddings import GPTConfig, init_state_dict, parameters
+from microgpt.optim import Adam, train
+from microgpt.sample import sample
+from microgpt.tokenizer import Tokenizer, load_docs
+
+SMALL = ['--steps', '4', '--seed', '3', '--lr', '0.02', '--n-embd', '8', '--n-head', '2', '--n-layer', '2',
+         '--block-size', '5', '--temperature', '0.8', '--num-samples', '3']
+
+
+def recipe(data, steps, seed, lr, n_embd, n_head, n_layer, block_size, temperature, num_samples):
+    "The reference recipe, written out with the library, for any hyperparameters."
+    rng = random.Random(seed)
+    docs = load_docs(data)
+    rng.shuffle(docs)
+    tok = Tokenizer.from_docs(docs)
+    config = GPTConfig(tok.vocab_size, n_embd, n_head, n_layer, block_size)
+    sd = init_state_dict(config, rng)
+    lines = [f'num docs: {len(docs)}', f'vocab size: {tok.vocab_size}', f'num params: {len(parameters(sd))}']
+    lines += [f'step {step:4d} / {steps:4d} | loss {loss:.4f}'
+              for step, loss in train(docs, tok, sd, config, Adam(parameters(sd), lr=lr), steps)]
+    lines.append('--- inference ---')
+    lines += [f'sample {i + 1:2d}: {sample(sd, config, tok, temperature, rng)}' for i in range(num_samples)]
+    return lines
+
+
+def run(args, capsys):
+    status = main(args)
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err
+
+
+@pytest.mark.parametrize('data', ['names', 'custom'])
+def test_train_flags_give_the_recipes_numbers(data, tmp_path, capsys):
+    path = ROOT / 'data' / 'names.txt'
+    if data == 'custom':
+        path = tmp_path / 'pets.txt'
+        path.write_text('rex\nfido\nbella\nmax\nluna\n', encoding='utf-8')
+    status, lines, err = run(['train', '--data', str(path), *SMALL], capsys)
+    assert (status, err) == (0, '')
+    assert lines == recipe(path, 4, 3, 0.02, 8, 2, 2, 5, 0.8, 3)
+
+
+def test_train_defaults_start_like_the_reference(capsys):
+    status, lines, _ = run(['train', '--steps', '2', '--num-samples', '1'], capsys)
+    assert lines[:5] == ['num docs: 32469', 'vocab size: 27', 'num params: 4064',
+                         'step    1 /    2 | loss 3.2999', 'step    2 /    2 | loss 3.2621']
+
+
+def test_sample_continues_the_saved_run(tmp_path, capsys):
+    ckpt = tmp_path / 'model.json'
+    _, trained, _ = run(['train', '--steps', '3', '--num-samples', '4', '--save', str(ckpt)], capsys)
+    assert trained[-1] == f'saved the trained model to {ckpt}'
+    status, sampled, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4'], capsys)
+    assert status == 0 and sampled == trained[-6:-1]  # '--- inference ---' and the same four names
+    _, seeded, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4', '--seed', '7'], capsys)
+    assert seeded != sampled
+    _, greedy, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '3', '--temperature', '0'], capsys)
+    assert len({line.split(': ')[1] for line in greedy[1:]}) == 1  # greedy: the same name every time
+
+
+def test_sample_defaults_to_the_shipped_checkpoint(capsys):
+    status, lines, _ = run(['sample', '--num-samples', '3'], capsys)
+    assert status == 0 and lines == ['--- inference ---', 'sample  1: marra', 'sample  2: sran', 'sample  3: aralh']
+
+
+@pytest.mark.parametrize('args, message', [
+    (['train', '--n-embd', '10'], '--n-embd (10) must be divisible by --n-head (4)'),
+    (['train', '--steps', '0'], 'argument --steps: must be a finite number greater than zero, got 0'),
+    (['train', '--steps', 'ten'], "argument --steps: expected a whole number, got 'ten'"),
+    (['train', '--lr', '-0.1'], 'argument --lr: must be a finite number greater than zero'),
+    (['train', '--block-size', '0'], 'argument --block-size: must be a finite number greater than zero'),
+    (['train', '--data', 'no/such/file.txt'], 'no data file at no/such/file.txt'),
+    (['train', '--temperature', '-1'], 'must be 0 (greedy) or a positive, finite number, got -1'),
+    (['train', '--temperature', 'hot'], "argument --temperature: expected a number, got 'hot'"),
+    (['sample', '--temperature', 'nan'], 'must be 0 (greedy) or a positive, finite number, got nan'),
+    (['sample', '--num-samples', '-2'], 'argument --num-samples: must be a finite number greater than zero'),
+    (['train', '--save', 'no/such/folder/model.json'], 'the folder no/such/folder does not exist'),
+    (['sample', '--checkpoint', 'no/such/model.json'], 'no checkpoint at no/such/model.json'),
+    (['fly'], "invalid choice: 'fly'"),
+    ([], 'the following arguments are required: command'),
+])
+def test_bad_input_is_one_line_before_any_work(args, message, capsys):
+    status, out, err = run(args, capsys)
+    assert status == 2 and out == []  # nothing trained, nothing printed
+    assert err.startswith('error: ') and message in err and err.count('\n') == 1
+
+
+def test_save_to_a_folder_is_refused_before_training(tmp_path, capsys):
+    status, out, err = run(['train', '--save', str(tmp_path)], capsys)
+    assert status == 2 and out == [] and 'is a directory' in err
+
+
+def test_python_dash_m_exits_2_without_a_traceback():
+    result = subprocess.run([sys.executable, '-m', 'microgpt', 'train', '--n-head', '3'],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ''
+    assert result.stderr == ('error: --n-embd (16) must be divisible by --n-head (3): '
+                             'every head gets an equal slice of the embedding\n')

@@ -1,0 +1,144 @@
+"""The exercise checkers of chapters 07 and 08: the chapters' solutions pass, typical mistakes get their hint."""
+import json
+import math
+import random
+
+import pytest
+
+from conftest import ROOT
+from microgpt.exercises.ch07 import check_smoothed, check_train_step
+from microgpt.exercises.ch08 import check_generate, check_tempered_probs
+from microgpt.optim import document_loss
+
+
+def solutions(chapter):
+    "The source of each collapsed solution cell of a chapter."
+    nb = json.loads((ROOT / 'chapters' / chapter).read_text(encoding='utf-8'))
+    return [''.join(c['source']) for c in nb['cells']
+            if c['cell_type'] == 'code' and c['metadata'].get('jupyter', {}).get('source_hidden')]
+
+
+@pytest.mark.parametrize('chapter, name, checker', [
+    ('07_adam.ipynb', 'smoothed', check_smoothed),
+    ('07_adam.ipynb', 'my_train_step', check_train_step),
+    ('08_sampling.ipynb', 'tempered_probs', check_tempered_probs),
+    ('08_sampling.ipynb', 'generate', check_generate),
+])
+def test_the_chapters_solutions_pass(chapter, name, checker):
+    [source] = [s for s in solutions(chapter) if f'def {name}(' in s]
+    namespace = {'math': math, 'document_loss': document_loss}
+    exec(source.replace(f'{checker.__name__}({name})', ''), namespace)
+    assert checker(namespace[name])
+
+
+def fails_with(result, *words):
+    text = repr(result)
+    return not result and text.startswith('Not yet') and all(w in text for w in words)
+
+
+def uncorrected(values, beta):
+    avg, out = 0.0, []
+    for x in values:
+        avg = beta * avg + (1 - beta) * x
+        out.append(avg)
+    return out
+
+
+def test_smoothed_mistakes():
+    assert fails_with(check_smoothed(uncorrected), '1 - beta ** t')
+    assert fails_with(check_smoothed(lambda v, b: [sum(v) / len(v)] * len(v)), 'expected')
+    assert fails_with(check_smoothed(lambda v, b: v[:1]), 'one average per value')
+    assert fails_with(check_smoothed(lambda v, b: 1 / 0), 'ZeroDivisionError')
+
+
+def test_train_step_mistakes():
+    def no_backward(tokens, sd, config, optimizer, lr):
+        loss = document_loss(tokens, sd, config)
+        optimizer.step(lr)
+        return loss.data
+
+    def returns_value(tokens, sd, config, optimizer, lr):
+        loss = document_loss(tokens, sd, config)
+        loss.backward()
+        optimizer.step(lr)
+        return loss
+
+    def backward_after_step(tokens, sd, config, optimizer, lr):
+        loss = document_loss(tokens, sd, config)
+        loss.backward()
+        optimizer.step(lr)
+        loss.backward()
+        return loss.data
+
+    def twice(tokens, sd, config, optimizer, lr):
+        for _ in range(2):
+            loss = document_loss(tokens, sd, config)
+            loss.backward()
+            optimizer.step(lr)
+        return loss.data
+
+    assert fails_with(check_train_step(no_backward), 'did not move', 'loss.backward()')
+    assert fails_with(check_train_step(returns_value), 'return loss.data')
+    assert fails_with(check_train_step(backward_after_step), 'gradients are left over')
+    assert fails_with(check_train_step(twice), 'differs from the reference step')
+
+
+def test_tempered_probs_mistakes():
+    def times_t(scores, t):
+        exps = [math.exp(s * t - max(scores) * t) for s in scores]
+        return [e / sum(exps) for e in exps]
+
+    def no_max(scores, t):
+        exps = [math.exp(s / t) for s in scores]
+        return [e / sum(exps) for e in exps]
+
+    def unnormalised(scores, t):
+        return [math.exp(s / t - max(scores) / t) for s in scores]
+
+    assert fails_with(check_tempered_probs(times_t), 'multiplied by the temperature')
+    assert fails_with(check_tempered_probs(no_max), 'overflowed', 'subtract the largest')
+    assert fails_with(check_tempered_probs(unnormalised), 'add up to')
+    assert fails_with(check_tempered_probs(lambda s, t: [1 / len(s)] * len(s)), 'expected')
+
+
+def test_generate_mistakes():
+    def keeps_bos(next_probs, bos, block_size, rng):
+        ids = [bos]
+        while len(ids) <= block_size:
+            probs = next_probs(ids)
+            ids.append(rng.choices(range(len(probs)), weights=probs)[0])
+            if ids[-1] == bos:
+                break
+        return ids[1:]
+
+    def never_stops(next_probs, bos, block_size, rng):
+        ids = [bos]
+        while True:  # neither BOS nor the block size ends it
+            probs = next_probs(ids)
+            ids.append(rng.choices(range(len(probs)), weights=probs)[0])
+
+    def one_too_many(next_probs, bos, block_size, rng):
+        ids = [bos]
+        while len(ids) <= block_size + 1:
+            probs = next_probs(ids)
+            token = rng.choices(range(len(probs)), weights=probs)[0]
+            if token == bos:
+                break
+            ids.append(token)
+        return ids[1:]
+
+    def argmax(next_probs, bos, block_size, rng):
+        ids = [bos]
+        while len(ids) <= block_size:
+            probs = next_probs(ids)
+            token = probs.index(max(probs))
+            if token == bos:
+                break
+            ids.append(token)
+        return ids[1:]
+
+    assert fails_with(check_generate(keeps_bos), 'contains BOS')
+    assert fails_with(check_generate(never_stops), 'never stopped')
+    assert fails_with(check_generate(one_too_many), 'more than block_size')
+    assert fails_with(check_generate(argmax), 'rng.choices')
+    assert fails_with(check_generate(lambda p, b, n, r: 'abc'), 'not a list')

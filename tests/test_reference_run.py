@@ -1,0 +1,65 @@
+"""The reference run: seed 42 on data/names.txt must print the published figures exactly."""
+import random
+
+import pytest
+
+from conftest import ROOT
+from microgpt.checkpoint import load_checkpoint
+from microgpt.cli import main
+from microgpt.embeddings import GPTConfig, init_state_dict, parameters
+from microgpt.optim import Adam, train
+from microgpt.sample import sample
+from microgpt.tokenizer import Tokenizer, load_docs
+
+# The figures published with the reference run (losses to 4 decimals, then samples at T = 0.5).
+LOSSES = {1: '3.2999', 2: '3.2621', 3: '3.2570', 10: '3.2504', 50: '2.7801', 100: '2.1655',
+          250: '1.8760', 500: '1.9281'}
+SAMPLES = {1: 'marra', 2: 'sran', 3: 'aralh', 20: 'arelan'}
+
+
+def reference_setup():
+    rng = random.Random(42)
+    docs = load_docs(ROOT / 'data' / 'names.txt')
+    rng.shuffle(docs)
+    tokenizer = Tokenizer.from_docs(docs)
+    config = GPTConfig(vocab_size=tokenizer.vocab_size)
+    state_dict = init_state_dict(config, rng)
+    return rng, docs, tokenizer, config, state_dict
+
+
+def test_sizes():
+    _, docs, tokenizer, _, state_dict = reference_setup()
+    assert (len(docs), tokenizer.vocab_size, len(parameters(state_dict))) == (32469, 27, 4064)
+
+
+def test_first_ten_steps_of_the_500_step_schedule():
+    _, docs, tokenizer, config, state_dict = reference_setup()
+    losses = {}
+    for step, loss in train(docs, tokenizer, state_dict, config, Adam(parameters(state_dict)), 500):
+        losses[step] = f'{loss:.4f}'
+        if step == 10:
+            break
+    assert {s: losses[s] for s in (1, 2, 3, 10)} == {s: LOSSES[s] for s in (1, 2, 3, 10)}
+
+
+def test_shipped_checkpoint_is_the_reference_run():
+    ckpt = load_checkpoint(ROOT / 'data' / 'checkpoint.json')
+    losses = ckpt.training['losses']
+    assert len(losses) == ckpt.training['steps'] == 500
+    assert {s: f'{losses[s - 1]:.4f}' for s in LOSSES} == LOSSES
+    # The checkpoint keeps the run's random stream, so its samples continue exactly as the run's did.
+    samples = {i: sample(ckpt.state_dict, ckpt.config, ckpt.tokenizer, 0.5, ckpt.rng) for i in range(1, 21)}
+    assert {i: samples[i] for i in SAMPLES} == SAMPLES
+
+
+@pytest.mark.slow
+def test_command_line_prints_the_reference_and_rebuilds_the_shipped_checkpoint(tmp_path, capsys):
+    assert main(['train', '--save', str(tmp_path / 'checkpoint.json')]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ['num docs: 32469', 'vocab size: 27', 'num params: 4064']
+    steps = lines[3:503]
+    assert [line[:24] for line in steps] == [f'step {s:4d} /  500 | loss ' for s in range(1, 501)]
+    assert {s: steps[s - 1][-6:] for s in LOSSES} == LOSSES
+    assert lines[503] == '--- inference ---'
+    assert {i: lines[503 + i] for i in SAMPLES} == {i: f'sample {i:2d}: {name}' for i, name in SAMPLES.items()}
+    assert (tmp_path / 'checkpoint.json').read_bytes() == (ROOT / 'data' / 'checkpoint.json').read_bytes()

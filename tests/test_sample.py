@@ -1,0 +1,121 @@
+"""Sampling (microgpt/sample.py, built by chapters/08_sampling.ipynb) and the sliders that show it."""
+import math
+import random
+
+import pytest
+
+from conftest import ROOT
+from microgpt.autograd import Value
+from microgpt.checkpoint import load_checkpoint
+from microgpt.embeddings import GPTConfig, init_state_dict, softmax
+from microgpt.model import gpt, kv_cache
+from microgpt.sample import check_temperature, next_token_probs, sample
+from microgpt.tokenizer import Tokenizer
+from microgpt.widgets import (TEMPERATURES, float_gpt, float_weights, names_at_temperature, names_report)
+
+SHIPPED = load_checkpoint(ROOT / 'data' / 'checkpoint.json')
+ODD = GPTConfig(vocab_size=6, n_embd=12, n_head=3, n_layer=2, block_size=6)  # no powers of two
+
+
+@pytest.mark.parametrize('t', [0, 0.0, 0.5, 1, 2.0])
+def test_good_temperatures_pass(t):
+    assert check_temperature(t) == t
+
+
+@pytest.mark.parametrize('t, error, message', [
+    (-0.1, ValueError, 'temperature must be 0 (greedy) or positive, got -0.1'),
+    ('hot', TypeError, "temperature must be a finite number, got 'hot'"),
+    (None, TypeError, 'got None'),
+    (True, TypeError, 'got True'),
+    (math.nan, TypeError, 'got nan'),
+    (math.inf, TypeError, 'got inf'),
+])
+def test_bad_temperatures_are_clear_errors(t, error, message):
+    with pytest.raises(error) as err:
+        check_temperature(t)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize('t', [0.1, 0.5, 1.0, 1.7, 3])
+def test_probs_are_exactly_the_value_softmax_of_logits_over_t(t):
+    rng = random.Random(2)
+    logits = [Value(rng.gauss(0, 3)) for _ in range(27)]
+    expected = [p.data for p in softmax([l / t for l in logits])]
+    assert next_token_probs(logits, t) == expected
+    assert next_token_probs([l.data for l in logits], t) == expected  # plain floats work too
+
+
+def test_temperature_zero_is_greedy():
+    logits = [Value(x) for x in (0.3, 2.5, -1.0, 2.4)]
+    assert next_token_probs(logits, 0) == [0.0, 1.0, 0.0, 0.0]
+    names = {sample(SHIPPED.state_dict, SHIPPED.config, SHIPPED.tokenizer, 0, random.Random(s)) for s in range(3)}
+    assert len(names) == 1
+
+
+def test_low_temperature_sharpens_high_flattens():
+    logits = [Value(x) for x in (1.0, 2.0, 3.0)]
+    top = [next_token_probs(logits, t)[2] for t in (0.25, 0.5, 1.0, 2.0, 4.0)]
+    assert top == sorted(top, reverse=True) and top[0] > 0.98 and top[-1] < 0.45
+
+
+def test_sample_stops_at_bos_or_the_block_size():
+    tok = Tokenizer('abcde')
+    sd = init_state_dict(ODD, random.Random(0), std=1.0)
+    names = [sample(sd, ODD, tok, 2.0, random.Random(s)) for s in range(30)]
+    assert max(map(len, names)) == ODD.block_size and min(map(len, names)) < ODD.block_size
+    assert all(set(name) <= set('abcde') for name in names)
+
+
+@pytest.mark.parametrize('config', [SHIPPED.config, ODD], ids=['shipped', 'odd'])
+def test_float_model_gives_the_value_models_logits_bit_for_bit(config):
+    sd = SHIPPED.state_dict if config is SHIPPED.config else init_state_dict(ODD, random.Random(0), std=1.0)
+    w, (k1, v1), (k2, v2) = float_weights(sd), kv_cache(config), kv_cache(config)
+    for pos in range(config.block_size):
+        token = (7 * pos + 3) % config.vocab_size
+        assert float_gpt(token, pos, k2, v2, w, config) == [l.data for l in gpt(token, pos, k1, v1, sd, config)]
+
+
+@pytest.mark.parametrize('t', [0.0, 0.5, 1.0, 2.0])
+def test_names_at_temperature_are_samples_with_that_seed(t):
+    sd, config, tok = SHIPPED.state_dict, SHIPPED.config, SHIPPED.tokenizer
+    rng = random.Random(3)
+    assert names_at_temperature(sd, config, tok, t, 6, seed=3) == [sample(sd, config, tok, t, rng) for _ in range(6)]
+
+
+def test_names_report_marks_known_names_and_counts_new_ones():
+    assert names_report(['ana', 'zorp', 'ana', 'bix'], {'ana', 'bo'}) == [
+        'ana *', 'zorp', 'ana *', 'bix', '(* = already in the data set)', 'new names: 2 of 4 (50%)']
+
+
+def test_temperature_slider_shows_what_names_at_temperature_computes():
+    widgets = pytest.importorskip('ipywidgets')
+    docs = (ROOT / 'data' / 'names.txt').read_text().split()
+    from microgpt.widgets import temperature_slider
+    box = temperature_slider(SHIPPED.state_dict, SHIPPED.config, SHIPPED.tokenizer, docs)
+    slider, chart, names = box.children
+    assert slider.description == 'temperature' and (slider.min, slider.max, slider.step) == (0.0, 2.0, 0.1)
+    pictures = set()
+    for t in (0.0, 1.5, 0.5):
+        slider.value = t
+        expected = names_report(names_at_temperature(SHIPPED.state_dict, SHIPPED.config, SHIPPED.tokenizer, t),
+                                set(docs))
+        assert names.value == '<pre>' + '\n'.join(expected) + '</pre>'
+        pictures.add(chart.value)
+    assert len(pictures) == 3 and TEMPERATURES == [i / 10 for i in range(21)]
+
+
+def test_learning_rate_slider_redraws_the_picture():
+    pytest.importorskip('ipywidgets')
+    from microgpt.widgets import learning_rate_slider
+    calls = []
+
+    def paths(lr):
+        calls.append(lr)
+        return {'descent': [(4.0, 2.0), (4.0 * (1 - lr), 2.0 * (1 - lr))]}
+
+    box = learning_rate_slider(paths, lambda x, y: x ** 2 + y ** 2)
+    slider, picture = box.children
+    assert slider.description == 'learning rate'
+    before = picture.value
+    slider.value = 0.01
+    assert picture.value != before and calls == [0.1, 0.01]
