@@ -10,7 +10,7 @@ from numbers import Real
 
 def _check(other, op):
     "Let numbers and Values through; anything else is an error that names the operation."
-    if isinstance(other, (Value, Real)):
+    if isinstance(other, (Value, int, float)) or isinstance(other, Real):  # the common cases first: ABCs are slow
         return other
     raise TypeError(f"cannot apply {op} to a Value and a {type(other).__name__} ({other!r}): "
                     "use a number (int or float) or a Value")
@@ -18,8 +18,7 @@ def _check(other, op):
 
 def _lift(other, op):
     "Wrap a plain number as a constant Value, so that every operand has .data."
-    other = _check(other, op)
-    return other if isinstance(other, Value) else Value(other)
+    return other if isinstance(other, Value) else Value(_check(other, op))
 
 # %% ../chapters/02_autograd.ipynb #c006
 class Value:
@@ -27,7 +26,7 @@ class Value:
     __slots__ = ('data', 'grad', '_children', '_local_grads', '_op')  # many small objects: save memory and time
 
     def __init__(self, data, children=(), local_grads=(), op=''):
-        if not isinstance(data, Real):
+        if type(data) not in (float, int) and not isinstance(data, Real):  # the fast test first: ABCs are slow
             raise TypeError(f"a Value holds a real number, not a {type(data).__name__} ({data!r})")
         self.data = data                # the number computed by the forward pass
         self.grad = 0                   # d(output)/d(this), filled in by backward()
@@ -39,11 +38,11 @@ class Value:
         return f"Value(data={self.data:.4g}, grad={self.grad:.4g})"
 
     def __add__(self, other):
-        other = _lift(other, '+')
+        other = other if type(other) is Value else _lift(other, '+')
         return Value(self.data + other.data, (self, other), (1, 1), '+')
 
     def __mul__(self, other):
-        other = _lift(other, '*')
+        other = other if type(other) is Value else _lift(other, '*')
         return Value(self.data * other.data, (self, other), (other.data, self.data), '*')
 
     def __pow__(self, exponent):
@@ -90,16 +89,19 @@ class Value:
 # %% ../chapters/02_autograd.ipynb #c019
 def topological_order(root):
     "Every Value that root depends on, each after all of its children: inputs first, root last."
-    # An explicit stack instead of recursion: deep graphs would overflow Python's recursion limit.
-    order, visited, stack = [], set(), [(root, False)]
+    # Depth first, as a recursive walk would go, but with an explicit stack of (value, its children
+    # still to visit): deep graphs would overflow Python's recursion limit.
+    order, visited, stack = [], {root}, [(root, iter(root._children))]
     while stack:
-        v, children_done = stack.pop()
-        if children_done:
+        v, children = stack[-1]
+        for child in children:
+            if child not in visited:
+                visited.add(child)
+                stack.append((child, iter(child._children)))
+                break
+        else:  # all of v's children are placed: v can follow them
+            stack.pop()
             order.append(v)
-        elif v not in visited:
-            visited.add(v)
-            stack.append((v, True))
-            stack.extend((child, False) for child in reversed(v._children))
     return order
 
 # %% ../chapters/02_autograd.ipynb #c035
