@@ -101,15 +101,14 @@ class Runs:
     Notebooks with widgets stay open after their chapter test, for the slider tests."""
 
     def __init__(self, browser, lab, sanitize):
-        self.context = browser.new_context(viewport={'width': 1280, 'height': 900})
-        self.lab, self.sanitize = lab, sanitize
+        self.browser, self.lab, self.sanitize = browser, lab, sanitize
         self.open = {}
 
     def get(self, path):
         path = Path(path)
         if path not in self.open:
             stored = Stored(path, self.sanitize)
-            nb = Notebook(self.context, self.lab, ROOT, path)
+            nb = Notebook(self.browser, self.lab, ROOT, path)
             try:
                 nb.open().restart_and_run_all()
             except Exception:
@@ -129,7 +128,6 @@ class Runs:
     def close(self):
         for nb, _ in self.open.values():
             nb.close()
-        self.context.close()
 
 
 @pytest.fixture(scope='session')

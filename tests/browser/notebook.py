@@ -102,13 +102,15 @@ class Stored:
 class Notebook:
     "A notebook open in its own browser page of the test JupyterLab."
 
-    def __init__(self, context, server, root, path):
+    def __init__(self, browser, server, root, path):
         self.server = server
         self.path = Path(path)
         self.rel = self.path.relative_to(root).as_posix()
         self.name = self.path.name
-        self.context = context
-        self.page = context.new_page()
+        # A browser context of its own: JupyterLab pages sharing one would share a workspace, and
+        # a second page would be sent to another workspace while it loads.
+        self.context = browser.new_context(viewport={'width': 1280, 'height': 900})
+        self.page = self.context.new_page()
         self.page.set_default_timeout(UI_TIMEOUT * 1000)
         self.timings = {}
 
@@ -198,9 +200,23 @@ class Notebook:
         finally:
             page.set_viewport_size(size)
 
+    def screenshot_cell(self, index, path):
+        "One cell, whole: the page is made tall enough to show it."
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        cell = self.cell_locator(index)
+        size = self.page.viewport_size
+        height = cell.evaluate('(c) => c.getBoundingClientRect().height')
+        self.page.set_viewport_size({'width': size['width'], 'height': min(max(size['height'], int(height) + 200), 15000)})
+        try:
+            cell.evaluate('(c) => c.scrollIntoView({block: "start"})')
+            self.page.evaluate('() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))')
+            cell.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size(size)
+
     def close(self):
         try:
-            self.page.close(run_before_unload=False)
+            self.context.close()
         finally:
             self.server.shut_down_kernels_of(self.rel)
 
@@ -223,8 +239,10 @@ def problems(stored, shown):
         if got['errors'] and 'raises-exception' not in want['tags']:
             final.append(f'{where}: shows an error: {"; ".join(got["errors"])[:500]}')
         for err in got['widgetErrors']:
-            pending.append(f'{where}: a widget shows {err!r}')
+            (pending if err.startswith('Loading') else final).append(f'{where}: a widget shows {err!r}')
         for kind, label in (('widgets', 'widget'), ('png', 'plot (PNG image)'), ('svg', 'drawing (SVG)')):
+            if kind == 'widgets' and any(not e.startswith('Loading') for e in got['widgetErrors']):
+                continue  # reported above; it will not render by waiting
             if got[kind] < want['counts'][kind]:
                 pending.append(f'{where}: {want["counts"][kind]} {label}(s) expected from the saved notebook, '
                                f'{got[kind]} rendered on the page')
@@ -256,3 +274,89 @@ def check_rendered(nb, stored):
         if not pending or time.monotonic() > deadline:
             return final + pending
         nb.page.wait_for_timeout(500)  # polling interval while widgets and pictures render
+
+
+# Sliders -----------------------------------------------------------------------------------
+
+class Slider:
+    "An ipywidgets slider on the page, found by its description, moved with the mouse."
+
+    def __init__(self, nb, description):
+        self.nb, self.description = nb, description
+        page = nb.page
+        label = page.locator('label.widget-label').filter(
+            has_text=re.compile(rf'^\s*{re.escape(description)}\s*$'))
+        self.root = page.locator('.widget-slider').filter(has=label).first
+        try:
+            self.root.wait_for(state='attached', timeout=UI_TIMEOUT * 1000)
+        except Exception as e:
+            if 'Timeout' not in type(e).__name__:
+                raise
+            seen = page.locator('.widget-slider label.widget-label').all_text_contents()
+            raise NotebookError(f'{nb.name}: no slider described {description!r} on the page '
+                                f'(sliders seen: {seen or "none"})') from None
+        self.cell = self.root.evaluate(
+            "(s) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].indexOf(s.closest('.jp-Cell'))")
+        self.where = f'{nb.name} cell {self.cell}, slider {description!r}'
+
+    @property
+    def readout(self):
+        return self.root.locator('.widget-readout').inner_text().strip()
+
+    def move_to(self, fraction):
+        """Click the slider's track at `fraction` of its length (0 = left end, 1 = right end), as a
+        learner does; wait until the readout shows a new value and return that value (as shown)."""
+        before = self.readout
+        track = self.root.locator('.noUi-target')
+        track.scroll_into_view_if_needed()
+        box = track.bounding_box()
+        self.nb.page.mouse.click(box['x'] + fraction * box['width'], box['y'] + box['height'] / 2)
+        try:
+            self.nb.page.wait_for_function('([s, before]) => s.querySelector(".widget-readout").textContent.trim() !== before',
+                                           arg=[self.root.element_handle(), before], timeout=UI_TIMEOUT * 1000)
+        except Exception as e:
+            if 'Timeout' not in type(e).__name__:
+                raise
+            raise NotebookError(f'{self.where}: clicking at {fraction:.0%} of the track did not move it '
+                                f'(the readout still shows {before!r})') from None
+        return self.readout
+
+    def pictures(self):
+        "A fingerprint (SHA-256 of the image bytes) of every picture in the slider's cell output."
+        return self.nb.page.evaluate(PICTURES_JS, self.cell)
+
+    def text(self):
+        "The text of the slider's cell output, as shown."
+        return self.nb.page.evaluate(
+            "(i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i].querySelector('.jp-Cell-outputArea').innerText",
+            self.cell)
+
+    def wait_for(self, what, predicate, timeout=UI_TIMEOUT):
+        """Wait until predicate() is true; returns the seconds it took, or raises with `what` and the
+        last value seen. predicate returns (ok, seen)."""
+        start = time.monotonic()
+        while True:
+            ok, seen = predicate()
+            if ok:
+                return time.monotonic() - start
+            if time.monotonic() - start > timeout:
+                raise NotebookError(f'{self.where}: {what} within {timeout} s; the page shows:\n{_indent(str(seen))}')
+            self.nb.page.wait_for_timeout(100)  # polling interval while the picture redraws
+
+    def screenshot(self, path):
+        "The slider's cell (code and output) as it is now."
+        self.nb.screenshot_cell(self.cell, path)
+
+
+PICTURES_JS = """async (i) => {
+  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[i];
+  const imgs = [...cell.querySelectorAll('.jp-Cell-outputArea img')];
+  const out = [];
+  for (const img of imgs) {
+    if (!(img.complete && img.naturalWidth > 0)) { out.push('not loaded'); continue; }
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const hash = await crypto.subtle.digest('SHA-256', bytes);
+    out.push([...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('').slice(0, 16));
+  }
+  return out;
+}"""

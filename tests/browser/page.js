@@ -21,7 +21,8 @@
   const SVG_IMG = 'img[src^="data:image/svg+xml"]';
   const loaded = (img) => img.complete && img.naturalWidth > 0;
   const isWidgetOutput = (o) => [...o.children].some((c) => c.classList.contains('jupyter-widgets'));
-  const widgetError = (o) => /Error displaying widget|Error rendering widget|Loading widget\.\.\./.test(o.textContent);
+  const WIDGET_ERROR = /(Error displaying widget|Error rendering widget)[^\n]{0,200}|Loading widget\.\.\./;
+  const widgetError = (o) => WIDGET_ERROR.test(o.textContent);
 
   window.__mg = {
     // The notebook is open, its kernel started and idle.
@@ -32,30 +33,48 @@
       return panel.sessionContext.isReady && kernelStatus(panel) === 'idle';
     },
 
-    // Watch the input prompts: a run has started once some cell shows [*].
+    // Count the kernel's execute requests and replies from now on; a run has started once a cell
+    // shows [*]. (After an error, JupyterLab shows [ ] on cells the kernel still runs: prompts alone
+    // cannot tell when a run is over.)
     watchRun(path) {
       const panel = panelOf(path);
-      const run = { started: false };
+      const run = { started: false, sent: 0, replies: 0 };
       const look = () => {
         if (prompts(panel).some((t) => t.includes('*'))) run.started = true;
       };
+      const hook = (kernel) => {
+        if (!kernel || kernel.__mgHooked) return;
+        kernel.__mgHooked = true;
+        kernel.anyMessage.connect((_, m) => {
+          const r = window.__mgRun;
+          const type = m.msg.header.msg_type;
+          if (!r) return;
+          if (m.direction === 'send' && type === 'execute_request') r.sent += 1;
+          if (m.direction === 'recv' && type === 'execute_reply') r.replies += 1;
+        });
+      };
+      hook(panel.sessionContext.session && panel.sessionContext.session.kernel);
+      panel.sessionContext.kernelChanged.connect((_, change) => hook(change.newValue));
       run.observer = new MutationObserver(look);
       run.observer.observe(panel.content.node, { subtree: true, childList: true, characterData: true });
       window.__mgRun = run;
     },
 
-    // Restart & Run All has finished: it started, the kernel is idle and no cell waits or runs.
-    // A dialog (kernel died, ...) or a dead kernel ends the wait too, to be reported.
+    // Restart & Run All has finished: it started, every execute request has its reply, the kernel
+    // is idle and no cell waits or runs. A dialog (kernel died, ...) or a dead kernel ends the wait
+    // too, to be reported.
     runState(path) {
       const panel = panelOf(path);
+      const run = window.__mgRun;
       const status = kernelStatus(panel);
       const p = prompts(panel);
-      if (dialogText()) return { dialog: dialogText(), status, prompts: p };
-      if (status === 'dead') return { dead: true, status, prompts: p };
-      const started = window.__mgRun.started || p.length === 0;
-      if (started && status === 'idle' && !p.some((t) => t.includes('*'))) {
-        window.__mgRun.observer.disconnect();
-        return { done: true, status, prompts: p };
+      const counts = { sent: run.sent, replies: run.replies };
+      if (dialogText()) return { dialog: dialogText(), status, prompts: p, ...counts };
+      if (status === 'dead') return { dead: true, status, prompts: p, ...counts };
+      const finished = p.length === 0 || (run.started && run.sent > 0 && run.replies >= run.sent);
+      if (finished && status === 'idle' && !p.some((t) => t.includes('*'))) {
+        run.observer.disconnect();
+        return { done: true, status, prompts: p, ...counts };
       }
       return false;
     },
@@ -94,7 +113,7 @@
         info.svg = svgImgs.filter(loaded).length + inlineSvgs.length;
         info.brokenImages = imgs.filter((im) => !loaded(im)).length;
         info.widgets = outputs.filter((o) => isWidgetOutput(o) && !widgetError(o)).length;
-        info.widgetErrors = outputs.filter(widgetError).map((o) => o.textContent.trim().slice(0, 200));
+        info.widgetErrors = outputs.filter(widgetError).map((o) => o.textContent.match(WIDGET_ERROR)[0].trim());
         return info;
       });
     },

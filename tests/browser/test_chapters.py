@@ -18,4 +18,5 @@ def test_chapter_runs_and_shows_its_outputs_in_jupyterlab(path, runs):
     finally:
         screenshot(nb, path.stem)
         runs.done_with(path)
-    assert not found, f'{path.name} after Restart & Run All in JupyterLab:\n' + '\n'.join(found)
+    if found:
+        pytest.fail(f'{path.name} after Restart & Run All in JupyterLab:\n' + '\n'.join(found), pytrace=False)
