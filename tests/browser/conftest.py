@@ -27,12 +27,23 @@ CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic'
 SYSTEM_CHROMIUMS = ['/usr/bin/chromium', 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']
 
 
+SKIPPED = []  # why the browser tests were skipped, for the summary at the end of the run
+
+
 def unavailable(why):
     "Skip with the how-to, or fail when the browser tests are required."
     message = f'browser tests cannot run: {why}. {HOW_TO}'
     if REQUIRED:
         pytest.fail(f'{message} (MICROGPT_BROWSER_TESTS=required)', pytrace=False)
+    SKIPPED.append(message)
     pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter):
+    "Say why the browser tests were skipped and how to enable them, where a learner will see it."
+    if SKIPPED:
+        terminalreporter.write_sep('-', 'browser tests skipped')
+        terminalreporter.write_line(SKIPPED[0])
 
 
 def system_chromium():
@@ -43,7 +54,7 @@ def system_chromium():
     return None
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='package')
 def browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -71,9 +82,9 @@ def browser():
         playwright.stop()
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='package')
 def lab(browser):
-    "JupyterLab serving this checkout, stopped at the end of the session whatever happens."
+    "JupyterLab serving this checkout, stopped when the browser tests are done, whatever happens."
     server = LabServer(ROOT)
     try:
         yield server.start()
@@ -96,7 +107,7 @@ def screenshot(nb, name):
 
 
 class Runs:
-    """Notebooks opened and run (Restart & Run All) once per session, in pages of their own.
+    """Notebooks opened and run (Restart & Run All) once, each in a page of its own.
 
     Notebooks with widgets stay open after their chapter test, for the slider tests."""
 
@@ -130,7 +141,7 @@ class Runs:
             nb.close()
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='package')
 def runs(browser, lab, sanitize):
     runs = Runs(browser, lab, sanitize)
     try:
