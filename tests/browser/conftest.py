@@ -39,11 +39,18 @@ def unavailable(why):
     pytest.skip(message)
 
 
+TIMINGS = []  # (notebook, seconds to open, seconds for Restart & Run All)
+
+
 def pytest_terminal_summary(terminalreporter):
     "Say why the browser tests were skipped and how to enable them, where a learner will see it."
     if SKIPPED:
         terminalreporter.write_sep('-', 'browser tests skipped')
         terminalreporter.write_line(SKIPPED[0])
+    if TIMINGS:
+        terminalreporter.write_sep('-', 'browser tests: seconds per notebook in JupyterLab')
+        for name, opened, ran in TIMINGS:
+            terminalreporter.write_line(f'{name:32} open {opened:5.1f}   Restart & Run All {ran:6.1f}')
 
 
 def system_chromium():
@@ -127,6 +134,7 @@ class Runs:
                 nb.close()
                 raise
             self.open[path] = (nb, stored)
+            TIMINGS.append((path.name, nb.timings['open'], nb.timings['run']))
         return self.open[path]
 
     def done_with(self, path):

@@ -234,8 +234,8 @@ def problems(stored, shown):
         if want['type'] != 'code' or got['type'] != 'code':
             continue
         where = f'{name} cell {want["index"]} ({first_line(want["source"])})'
-        if not re.fullmatch(r'\[\d+\]:', got['prompt']) and want['source'].strip():
-            final.append(f'{where}: did not run (prompt {got["prompt"]!r}); an earlier cell failed?')
+        if not isinstance(got['executionCount'], int) and want['source'].strip():
+            final.append(f'{where}: did not run (prompt {got["prompt"] or "hidden"!r}); an earlier cell failed?')
         if got['errors'] and 'raises-exception' not in want['tags']:
             final.append(f'{where}: shows an error: {"; ".join(got["errors"])[:500]}')
         for err in got['widgetErrors']:

@@ -95,6 +95,8 @@
           tags: cell.model.getMetadata('tags') || [],
         };
         if (info.type !== 'code') return info;
+        // The execution count the prompt shows ([3]:), also when the cell's code is hidden.
+        info.executionCount = cell.model.executionCount;
         info.prompt = (node.querySelector('.jp-InputPrompt') || {}).textContent || '';
         const outputs = [...node.querySelectorAll('.jp-Cell-outputArea .jp-OutputArea-output')];
         const top = [...node.querySelectorAll('.jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output')];
