@@ -55,9 +55,13 @@ class LabServer:
         return f'http://127.0.0.1:{self.port}'
 
     def _prepare(self):
-        dirs = {name: self.tmp / name for name in ('config', 'runtime', 'data', 'ipython', 'settings', 'workspaces')}
+        dirs = {name: self.tmp / name for name in
+                ('config', 'runtime', 'data', 'ipython', 'settings', 'workspaces', 'checkpoints')}
         for d in dirs.values():
             d.mkdir()
+        # No language-server extension: it would write .virtual_documents/ into the checkout.
+        (dirs['config'] / 'jupyter_server_config.json').write_text(
+            json.dumps({'ServerApp': {'jpserver_extensions': {'jupyter_lsp': False}}}), encoding='utf-8')
         for plugin, values in LAB_SETTINGS.items():
             path = dirs['settings'] / f'{plugin.replace(":", "/")}.jupyterlab-settings'
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +88,8 @@ class LabServer:
                    f'--ServerApp.root_dir={self.root_dir}',
                    '--ServerApp.open_browser=False',
                    '--ServerApp.allow_root=True',  # CI runs as root
+                   # The checkpoints JupyterLab makes when it opens a notebook: not in the checkout.
+                   f'--FileCheckpoints.checkpoint_dir={dirs["checkpoints"]}',
                    '--LabApp.expose_app_in_browser=True',
                    f'--LabApp.user_settings_dir={dirs["settings"]}',
                    f'--LabApp.workspaces_dir={dirs["workspaces"]}',

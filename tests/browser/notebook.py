@@ -301,7 +301,7 @@ class Slider:
 
     @property
     def readout(self):
-        return self.root.locator('.widget-readout').inner_text().strip()
+        return self.root.locator('.widget-readout').text_content().strip()
 
     def move_to(self, fraction):
         """Click the slider's track at `fraction` of its length (0 = left end, 1 = right end), as a
@@ -326,7 +326,8 @@ class Slider:
         return self.nb.page.evaluate(PICTURES_JS, self.cell)
 
     def text(self):
-        "The text of the slider's cell output, as shown."
+        "The text of the slider's cell output, as shown (in view: text out of view is not laid out)."
+        self.nb.cell_locator(self.cell).scroll_into_view_if_needed()
         return self.nb.page.evaluate(
             "(i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i].querySelector('.jp-Cell-outputArea').innerText",
             self.cell)
