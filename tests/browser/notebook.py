@@ -1,7 +1,9 @@
 """One notebook in a JupyterLab page, driven and read as a learner would.
 
 Expected outputs come from the notebook file itself (its stored outputs, as the chapter's author
-saved them after Restart & Run All), so every chapter is covered without hand-written expectations.
+saved them after Restart & Run All, which nbval holds to a fresh run), so every chapter is covered
+without hand-written expectations: every printed text output, and at least as many rendered
+widgets, plots and drawings as it stores.
 """
 import configparser
 import json
@@ -13,7 +15,6 @@ from .lab import NOTEBOOK_RUN_TIMEOUT, UI_TIMEOUT
 
 PAGE_JS = (Path(__file__).parent / 'page.js').read_text(encoding='utf-8')
 WIDGET_MIME = 'application/vnd.jupyter.widget-view+json'
-KEY_TAG = 'key-output'  # cells tagged so are the key outputs; otherwise the last text output is
 
 
 class NotebookError(AssertionError):
@@ -38,10 +39,13 @@ def sanitizer(cfg_path):
     return sanitize
 
 
+ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+
+
 def normalize(text):
-    "Text as a page shows it: carriage returns applied, lines stripped, blank lines dropped."
+    "Text as a page shows it: colour codes and carriage returns applied, lines stripped, blank lines dropped."
     lines = []
-    for line in text.replace('\r\n', '\n').split('\n'):
+    for line in ANSI.sub('', text).replace('\r\n', '\n').split('\n'):
         line = line.rsplit('\r', 1)[-1].strip()
         if line:
             lines.append(re.sub(r'\s+', ' ', line))
@@ -79,22 +83,15 @@ class Stored:
                 counts['svg'] += 'image/svg+xml' in data or ('text/html' in data and '<svg' in _text(data['text/html'])
                                                             and 'image/png' not in data)
                 counts['widgets'] += WIDGET_MIME in data
+            texts = [normalize(self.sanitize(t)) for t in texts]
             self.cells.append({'index': i, 'type': cell['cell_type'], 'counts': counts,
-                               'text': normalize(self.sanitize('\n'.join(texts))),
+                               'texts': [t for t in texts if t],
                                'tags': cell.get('metadata', {}).get('tags', []),
                                'source': _text(cell['source'])})
 
     @property
     def has_widgets(self):
         return any(c['counts']['widgets'] for c in self.cells)
-
-    def key_cells(self):
-        "Cells tagged key-output, or else the last cell with text output (e.g. the final samples)."
-        tagged = [c for c in self.cells if KEY_TAG in c['tags']]
-        if tagged:
-            return tagged
-        with_text = [c for c in self.cells if c['text']]
-        return with_text[-1:]
 
 
 # The page ----------------------------------------------------------------------------------
@@ -130,7 +127,10 @@ class Notebook:
 
     def open(self):
         start = time.monotonic()
-        self.page.goto(f'{self.server.url}/lab/tree/{self.rel}?token={self.server.token}')
+        # A workspace of its own, emptied first: only this notebook opens (JupyterLab would otherwise
+        # restore every notebook opened before, each with a kernel).
+        workspace = re.sub(r'[^A-Za-z0-9_-]+', '-', self.path.stem)
+        self.page.goto(f'{self.server.url}/lab/workspaces/{workspace}/tree/{self.rel}?reset&token={self.server.token}')
         self.page.wait_for_function('() => window.jupyterapp && window.jupyterapp.shell')
         self.page.evaluate(PAGE_JS)
         state = self._wait('ready', UI_TIMEOUT + 60)
@@ -174,7 +174,7 @@ class Notebook:
         return self._js('cells', self.rel)
 
     def cell_locator(self, index):
-        return self.page.locator('.jp-Notebook .jp-Cell').nth(index)
+        return self.page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').nth(index)
 
     def screenshot(self, path):
         "The whole notebook: the page is made tall enough to show every cell (in parts if very long)."
@@ -252,12 +252,14 @@ def problems(stored, shown):
         final.append(f'{name}: the file changed on disk while open in JupyterLab (it must never be saved by a test)')
     if len(shown) != len(stored.cells):
         final.append(f'{name}: the page shows {len(shown)} cells, the file has {len(stored.cells)}')
-    for want in stored.key_cells():
-        got = shown[want['index']] if want['index'] < len(shown) else None
-        seen = normalize(stored.sanitize(got['text'])) if got and got['type'] == 'code' else ''
-        if want['text'] not in seen:
-            final.append(f'{name} cell {want["index"]} ({first_line(want["source"])}): the key output\n'
-                         f'{_indent(want["text"])}\nis not on the page, which shows\n{_indent(seen or "(nothing)")}')
+    for want, got in zip(stored.cells, shown):
+        if not want['texts'] or got['type'] != 'code':
+            continue
+        seen = normalize(stored.sanitize(got['text']))
+        missing = [t for t in want['texts'] if t not in seen]
+        if missing:
+            final.append(f'{name} cell {want["index"]} ({first_line(want["source"])}): the printed output\n'
+                         f'{_indent(missing[0])}\nis not on the page, which shows\n{_indent(seen or "(nothing)")}')
     return pending, final
 
 
@@ -295,8 +297,9 @@ class Slider:
             seen = page.locator('.widget-slider label.widget-label').all_text_contents()
             raise NotebookError(f'{nb.name}: no slider described {description!r} on the page '
                                 f'(sliders seen: {seen or "none"})') from None
+        self.cell_node = self.root.evaluate_handle("(s) => s.closest('.jp-Cell')")
         self.cell = self.root.evaluate(
-            "(s) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].indexOf(s.closest('.jp-Cell'))")
+            "(s) => [...s.closest('.jp-Notebook').querySelectorAll('.jp-Cell')].indexOf(s.closest('.jp-Cell'))")
         self.where = f'{nb.name} cell {self.cell}, slider {description!r}'
 
     @property
@@ -308,9 +311,10 @@ class Slider:
         learner does; wait until the readout shows a new value and return that value (as shown)."""
         before = self.readout
         track = self.root.locator('.noUi-target')
-        track.scroll_into_view_if_needed()
         box = track.bounding_box()
-        self.nb.page.mouse.click(box['x'] + fraction * box['width'], box['y'] + box['height'] / 2)
+        # Playwright scrolls the track into view and waits until it stops moving (cells around it
+        # are laid out as they come into view) before it clicks.
+        track.click(position={'x': fraction * box['width'], 'y': box['height'] / 2})
         try:
             self.nb.page.wait_for_function('([s, before]) => s.querySelector(".widget-readout").textContent.trim() !== before',
                                            arg=[self.root.element_handle(), before], timeout=UI_TIMEOUT * 1000)
@@ -323,14 +327,12 @@ class Slider:
 
     def pictures(self):
         "A fingerprint (SHA-256 of the image bytes) of every picture in the slider's cell output."
-        return self.nb.page.evaluate(PICTURES_JS, self.cell)
+        return self.cell_node.evaluate(PICTURES_JS)
 
     def text(self):
         "The text of the slider's cell output, as shown (in view: text out of view is not laid out)."
-        self.nb.cell_locator(self.cell).scroll_into_view_if_needed()
-        return self.nb.page.evaluate(
-            "(i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i].querySelector('.jp-Cell-outputArea').innerText",
-            self.cell)
+        self.cell_node.scroll_into_view_if_needed()
+        return self.cell_node.evaluate("(c) => c.querySelector('.jp-Cell-outputArea').innerText")
 
     def wait_for(self, what, predicate, timeout=UI_TIMEOUT):
         """Wait until predicate() is true; returns the seconds it took, or raises with `what` and the
@@ -349,8 +351,7 @@ class Slider:
         self.nb.screenshot_cell(self.cell, path)
 
 
-PICTURES_JS = """async (i) => {
-  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[i];
+PICTURES_JS = """async (cell) => {
   const imgs = [...cell.querySelectorAll('.jp-Cell-outputArea img')];
   const out = [];
   for (const img of imgs) {

@@ -82,14 +82,15 @@ def test_temperature_slider_shows_what_the_kernel_computes(runs):
         before = slider.pictures()
         value = slider.move_to(fraction)
         names, known = expected_names(float(value))
-        problem = {}
 
         def page_matches():
             text = slider.text()
-            ok, problem['what'] = shows_names(text, names, known)
-            return ok and slider.pictures() != before and 'not loaded' not in slider.pictures(), text
-        slider.wait_for(f'at temperature {value}, the names the kernel computes are not shown '
-                        f'or the distribution was not redrawn', page_matches)
+            ok, wrong = shows_names(text, names, known)
+            pictures = slider.pictures()
+            if ok and (pictures == before or 'not loaded' in pictures):
+                ok, wrong = False, f'the distribution picture was not redrawn ({before} -> {pictures})'
+            return ok, f'{text}\n--- but {wrong}'
+        slider.wait_for(f'at temperature {value}, the page does not show what the model gives', page_matches)
         slider.screenshot(f'{shots}-{value}.png')
         pictures = slider.pictures()
         if value in seen:
