@@ -5,6 +5,7 @@ and runtime folders, so a learner's own Jupyter settings neither interfere nor g
 Notebook drives one notebook in a browser page as a learner does: open it, Kernel > Restart
 Kernel and Run All Cells, and read what the page shows.
 """
+import atexit
 import json
 import os
 import secrets
@@ -100,6 +101,7 @@ class LabServer:
                 self.proc = subprocess.Popen(cmd, cwd=self.root_dir, env=env, stdin=subprocess.DEVNULL,
                                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             if self._wait_until_up():
+                atexit.register(self.stop)  # should the test run end without its teardown
                 return self
             self.stop(keep_tmp=True)
         raise RuntimeError(f'JupyterLab did not start; its log:\n{self.log()}')

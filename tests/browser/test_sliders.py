@@ -1,5 +1,6 @@
 """The sliders work in JupyterLab: moving one redraws what it controls, and shows what the kernel
 computes for the new value. Each state is saved as a screenshot in test-artifacts/browser/."""
+import functools
 import re
 
 import pytest
@@ -46,6 +47,7 @@ def test_learning_rate_slider_redraws_the_loss_picture(prefix, description, runs
         assert seconds <= REDRAW_LIMIT, f'{slider.where}: the picture took {seconds:.1f} s to redraw after moving to {value}'
 
 
+@functools.lru_cache(maxsize=None)
 def expected_names(temperature):
     "What chapter 08's slider must show at `temperature`: the names and which are already in the data."
     from microgpt.checkpoint import load_checkpoint
@@ -77,6 +79,7 @@ def test_temperature_slider_shows_what_the_kernel_computes(runs):
     nb, _ = runs.get(path)
     slider = Slider(nb, 'temperature')
     shots = ARTIFACTS / f'{path.stem}-temperature'
+    slider.screenshot(f'{shots}-{slider.readout}.png')
     seen = {}
     for fraction in (0.1, 0.75, 0.1):  # low, high, and low again: the same value shows the same again
         before = slider.pictures()
