@@ -104,8 +104,8 @@ class Notebook:
         self.path = Path(path)
         self.rel = self.path.relative_to(root).as_posix()
         self.name = self.path.name
-        # A browser context of its own: JupyterLab pages sharing one would share a workspace, and
-        # a second page would be sent to another workspace while it loads.
+        # A browser context of its own: no storage or window state carries over between notebooks
+        # (JupyterLab sends a second window sharing storage to another workspace while it loads).
         self.context = browser.new_context(viewport={'width': 1280, 'height': 900})
         self.page = self.context.new_page()
         self.page.set_default_timeout(UI_TIMEOUT * 1000)
@@ -120,7 +120,7 @@ class Notebook:
             handle = self.page.wait_for_function(f'(a) => window.__mg.{name}(...a)', arg=[self.rel, *args],
                                                  timeout=timeout * 1000, polling=250)
             return handle.json_value()
-        except Exception as e:  # playwright's TimeoutError; anything else is reported as seen
+        except Exception as e:  # playwright's TimeoutError (not imported: playwright may be missing)
             if 'Timeout' not in type(e).__name__:
                 raise
             return None
