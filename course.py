@@ -99,7 +99,9 @@ def checkpoint(args):
 
 def browser_test(args):
     python = env_python()
-    run([python, '-m', 'pytest', str(ROOT / 'tests' / 'browser'), *args])
+    # Asked for by name, they must run: a missing browser fails (with how to install one).
+    env = dict(os.environ, MICROGPT_BROWSER_TESTS=os.environ.get('MICROGPT_BROWSER_TESTS', 'required'))
+    run([python, '-m', 'pytest', str(ROOT / 'tests' / 'browser'), *args], env=env)
 
 
 COMMANDS = {'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
