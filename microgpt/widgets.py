@@ -185,7 +185,8 @@ def temperature_slider(state_dict, config, tokenizer, docs, num_samples=20, seed
         names_at_temperature(state_dict, config, tokenizer, t, num_samples, seed), known)) + '</pre>'
         for t in TEMPERATURES}  # all work happens here, so a move only swaps prepared results
     slider = widgets.FloatSlider(value=value, min=0.0, max=2.0, step=0.1, description='temperature',
-                                 readout_format='.1f', continuous_update=True)
+                                 readout_format='.1f', continuous_update=True,
+                                 style={'description_width': 'initial'})  # the whole label, not 'temperat...'
     chart, names = widgets.Image(format='png'), widgets.HTML()
 
     def show(change=None):
@@ -205,7 +206,8 @@ def learning_rate_slider(paths, loss, value=0.1):
     """
     import ipywidgets as widgets
     slider = widgets.FloatLogSlider(value=value, base=10, min=-3, max=0, step=0.25, description='learning rate',
-                                    readout_format='.3g', continuous_update=False)
+                                    readout_format='.3g', continuous_update=False,
+                                    style={'description_width': 'initial'})
     image, cache, picture = widgets.Image(format='png'), {}, None
 
     def show(change=None):
