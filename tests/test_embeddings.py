@@ -4,11 +4,10 @@ import random
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import ROOT
+from conftest import reference_setup
 from microgpt.autograd import Value
 from microgpt.embeddings import (GPTConfig, cross_entropy, embed, init_state_dict, linear, matrix,
                                  parameters, softmax)
-from microgpt.tokenizer import Tokenizer, load_docs
 
 # Counted by hand: 2 * vocab * embd (wte, lm_head) + block * embd (wpe) + layers * 12 * embd ** 2.
 COUNTS = [(GPTConfig(), 4064),
@@ -64,12 +63,7 @@ def test_weights_are_gaussian_with_the_requested_spread():
 
 
 def reference_init():
-    rng = random.Random(42)
-    docs = load_docs(ROOT / 'data' / 'names.txt')
-    rng.shuffle(docs)
-    tok = Tokenizer.from_docs(docs)
-    config = GPTConfig(vocab_size=tok.vocab_size)
-    return docs, tok, config, init_state_dict(config, rng)
+    return reference_setup()[1:]
 
 
 def test_the_reference_initialisation_is_reproduced_exactly():

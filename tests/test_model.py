@@ -8,9 +8,8 @@ from microgpt.embeddings import (GPTConfig, cross_entropy, embed, init_state_dic
                                  parameters)
 from microgpt.model import gpt, kv_cache, mlp, rmsnorm
 from microgpt.optim import document_loss
-from microgpt.tokenizer import Tokenizer, load_docs
 
-from conftest import ROOT
+from conftest import reference_setup
 
 TINY = GPTConfig(vocab_size=5, n_embd=4, n_head=2, n_layer=2, block_size=4)
 
@@ -56,12 +55,7 @@ def test_default_model_has_4064_parameters():
 
 
 def test_first_training_step_loss_of_the_reference_recipe():
-    rng = random.Random(42)
-    docs = load_docs(ROOT / 'data' / 'names.txt')
-    rng.shuffle(docs)
-    tok = Tokenizer.from_docs(docs)
-    config = GPTConfig(vocab_size=tok.vocab_size)
-    sd = init_state_dict(config, rng)
+    _, docs, tok, config, sd = reference_setup()
     assert round(document_loss(tok.sequence(docs[0], config.block_size), sd, config).data, 4) == 3.2999
 
 

@@ -1,30 +1,17 @@
 """The reference run: seed 42 on data/names.txt must print the published figures exactly."""
-import random
-
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, reference_setup
 from microgpt.checkpoint import load_checkpoint
 from microgpt.cli import main
-from microgpt.embeddings import GPTConfig, init_state_dict, parameters
+from microgpt.embeddings import parameters
 from microgpt.optim import Adam, train
 from microgpt.sample import sample
-from microgpt.tokenizer import Tokenizer, load_docs
 
 # The figures published with the reference run (losses to 4 decimals, then samples at T = 0.5).
 LOSSES = {1: '3.2999', 2: '3.2621', 3: '3.2570', 10: '3.2504', 50: '2.7801', 100: '2.1655',
           250: '1.8760', 500: '1.9281'}
 SAMPLES = {1: 'marra', 2: 'sran', 3: 'aralh', 20: 'arelan'}
-
-
-def reference_setup():
-    rng = random.Random(42)
-    docs = load_docs(ROOT / 'data' / 'names.txt')
-    rng.shuffle(docs)
-    tokenizer = Tokenizer.from_docs(docs)
-    config = GPTConfig(vocab_size=tokenizer.vocab_size)
-    state_dict = init_state_dict(config, rng)
-    return rng, docs, tokenizer, config, state_dict
 
 
 def test_sizes():
