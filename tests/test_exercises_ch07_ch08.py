@@ -1,7 +1,6 @@
 """The exercise checkers of chapters 07 and 08: the chapters' solutions pass, typical mistakes get their hint."""
 import json
 import math
-import random
 
 import pytest
 

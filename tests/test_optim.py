@@ -1,5 +1,4 @@
 """The optimizer and the training loop (microgpt/optim.py, built by chapters/07_adam.ipynb)."""
-import math
 import random
 
 import pytest

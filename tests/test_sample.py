@@ -88,7 +88,7 @@ def test_names_report_marks_known_names_and_counts_new_ones():
 
 
 def test_temperature_slider_shows_what_names_at_temperature_computes():
-    widgets = pytest.importorskip('ipywidgets')
+    pytest.importorskip('ipywidgets')
     docs = (ROOT / 'data' / 'names.txt').read_text().split()
     from microgpt.widgets import temperature_slider
     box = temperature_slider(SHIPPED.state_dict, SHIPPED.config, SHIPPED.tokenizer, docs)
