@@ -80,3 +80,31 @@ def test_sequence_refuses_a_bad_block_size(block_size):
 def test_repeated_characters_are_refused():
     with pytest.raises(ValueError, match='the characters must be unique'):
         Tokenizer('abca')
+
+
+def test_held_out_split_shares_no_name_and_keeps_the_training_order():
+    from microgpt.tokenizer import held_out_split
+    docs = ['ann', 'bo', 'ann', 'cy', 'dee', 'bo', 'eve', 'cy']
+    train, held_out = held_out_split(docs, n_val=2)
+    assert held_out == ['dee', 'eve']  # the last two distinct names, in order
+    assert train == ['ann', 'bo', 'ann', 'cy', 'bo', 'cy']
+    assert not set(train) & set(held_out)
+
+
+def test_held_out_split_of_the_shuffled_names():
+    import random
+
+    from microgpt.tokenizer import held_out_split, load_docs
+    docs = load_docs(ROOT / 'data' / 'names.txt')
+    random.Random(42).shuffle(docs)
+    train, held_out = held_out_split(docs)
+    assert len(held_out) == len(set(held_out)) == 1000
+    assert not set(train) & set(held_out)
+    assert len(train) + sum(docs.count(name) for name in held_out) == len(docs) == 32469
+    assert train[:500] == docs[:500]  # the reference run's names are untouched
+
+
+def test_held_out_split_refuses_a_size_it_cannot_meet():
+    from microgpt.tokenizer import held_out_split
+    with pytest.raises(ValueError, match='n_val must be between 1 and 2'):
+        held_out_split(['a', 'b', 'a', 'c'], n_val=3)
