@@ -17,7 +17,7 @@ def matrix(nout, nin, rng, std=0.02):
 # %% ../chapters/04_embeddings.ipynb #f48aec48
 @dataclass
 class GPTConfig:
-    "The hyperparameters: the model's shape, chosen before training and fixed during it."
+    "The hyperparameters that set the model's shape, chosen before training and fixed during it."
     vocab_size: int = 27
     n_embd: int = 16     # width of every vector that flows through the model
     n_head: int = 4      # attention heads, each n_embd // n_head wide
