@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from microgpt.cli import main
+from microgpt.cli import main, make_parser
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.optim import Adam, train
 from microgpt.sample import sample
@@ -32,6 +32,13 @@ def recipe(data, steps, seed, lr, n_embd, n_head, n_layer, block_size, temperatu
     return lines
 
 
+@pytest.fixture(autouse=True)
+def own_home(tmp_path, monkeypatch):
+    "Where `train` saves by default and `sample` looks first: a fresh folder for each test."
+    monkeypatch.setenv('MICROGPT_HOME', str(tmp_path / 'home'))
+    return tmp_path / 'home'
+
+
 def run(args, capsys):
     status = main(args)
     out, err = capsys.readouterr()
@@ -45,7 +52,7 @@ def test_train_flags_give_the_recipes_numbers(data, tmp_path, capsys):
         path = tmp_path / 'pets.txt'
         path.write_text('rex\nfido\nbella\nmax\nluna\n', encoding='utf-8')
     status, lines, err = run(['train', '--data', str(path), *SMALL], capsys)
-    assert (status, err) == (0, '')
+    assert status == 0 and err.startswith('saved the trained model to ')  # stderr: stdout is the run alone
     assert lines == recipe(path, 4, 3, 0.02, 8, 2, 2, 5, 0.8, 3)
 
 
@@ -57,10 +64,12 @@ def test_train_defaults_start_like_the_reference(capsys):
 
 def test_sample_continues_the_saved_run(tmp_path, capsys):
     ckpt = tmp_path / 'model.json'
-    _, trained, _ = run(['train', '--steps', '3', '--num-samples', '4', '--save', str(ckpt)], capsys)
-    assert trained[-1] == f'saved the trained model to {ckpt}'
-    status, sampled, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4'], capsys)
-    assert status == 0 and sampled == trained[-6:-1]  # '--- inference ---' and the same four names
+    _, trained, err = run(['train', '--steps', '3', '--num-samples', '4', '--save', str(ckpt)], capsys)
+    assert err == (f'saved the trained model to {ckpt}: '
+                   f'`python -m microgpt sample --checkpoint {ckpt}` samples from it\n')
+    status, sampled, err = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4'], capsys)
+    assert status == 0 and sampled == trained[-5:]  # '--- inference ---' and the same four names
+    assert err == f'sampling from the checkpoint {ckpt}\n'
     _, seeded, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4', '--seed', '7'], capsys)
     assert seeded != sampled
     _, greedy, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '3', '--temperature', '0'], capsys)
@@ -68,8 +77,25 @@ def test_sample_continues_the_saved_run(tmp_path, capsys):
 
 
 def test_sample_defaults_to_the_shipped_checkpoint(capsys):
-    status, lines, _ = run(['sample', '--num-samples', '3'], capsys)
+    status, lines, err = run(['sample', '--num-samples', '3'], capsys)
     assert status == 0 and lines == ['--- inference ---', 'sample  1: marra', 'sample  2: sran', 'sample  3: aralh']
+    assert err.startswith('sampling from the shipped checkpoint')
+
+
+def test_train_saves_where_sample_then_looks(own_home, capsys):
+    status, trained, err = run(['train', '--steps', '3', '--num-samples', '4'], capsys)
+    saved = own_home / 'trained.json'
+    assert status == 0 and err == f'saved the trained model to {saved}: `python -m microgpt sample` samples from it\n'
+    status, sampled, err = run(['sample', '--num-samples', '4'], capsys)
+    assert status == 0 and sampled == trained[-5:]  # the model just trained, continuing its random stream
+    assert err.startswith(f'sampling from the model `train` saved at {saved}')
+
+
+def test_every_flag_has_help(capsys):
+    for command in ('train', 'sample'):
+        parser = make_parser()._subparsers._group_actions[0].choices[command]
+        for action in parser._actions:
+            assert action.help, f'{command} {action.option_strings} has no help text'
 
 
 @pytest.mark.parametrize('args, message', [
@@ -82,6 +108,8 @@ def test_sample_defaults_to_the_shipped_checkpoint(capsys):
     (['train', '--temperature', '-1'], 'must be 0 (greedy) or a positive, finite number, got -1'),
     (['train', '--temperature', 'hot'], "argument --temperature: expected a number, got 'hot'"),
     (['sample', '--temperature', 'nan'], 'must be 0 (greedy) or a positive, finite number, got nan'),
+    (['sample', '--temperature', '1e-310'], '1e-310 is too small to divide the scores by: use 0 for greedy'),
+    (['train', '--temperature', '5e-324'], '5e-324 is too small to divide the scores by'),
     (['sample', '--num-samples', '-2'], 'argument --num-samples: must be a finite number greater than zero'),
     (['train', '--save', 'no/such/folder/model.json'], 'the folder no/such/folder does not exist'),
     (['sample', '--checkpoint', 'no/such/model.json'], 'no checkpoint at no/such/model.json'),
