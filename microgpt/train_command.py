@@ -69,12 +69,12 @@ def progress(steps, total):
     bar = progress_bar(total)
     try:
         for step, loss in steps:
+            yield step, loss  # first, so that a step shown is a step counted, should Ctrl-C come now
             if bar is None:
                 print(f'step {step:4d} / {total:4d} | loss {loss:.4f}', flush=True)
             else:
                 bar.set_postfix_str(f'loss {loss:.4f}', refresh=False)
                 bar.update()
-            yield step, loss
     finally:
         if bar is not None:
             bar.close()

@@ -1,5 +1,8 @@
 """`python -m microgpt`: the reference run for every flag combination, and one-line errors."""
+import os
 import random
+import re
+import struct
 import subprocess
 import sys
 
@@ -133,3 +136,47 @@ def test_python_dash_m_exits_2_without_a_traceback():
     assert result.returncode == 2 and result.stdout == ''
     assert result.stderr == ('error: --n-embd (16) must be divisible by --n-head (3): '
                              'every head gets an equal slice of the embedding\n')
+
+
+def run_in(stdout, own_home, *args):
+    env = dict(os.environ, MICROGPT_HOME=str(own_home))
+    return subprocess.Popen([sys.executable, '-m', 'microgpt', *args], cwd=ROOT, env=env, stdout=stdout,
+                            stderr=subprocess.PIPE)
+
+
+@pytest.mark.skipif(os.name == 'nt', reason='pseudo-terminals are POSIX')
+def test_a_terminal_shows_a_progress_bar(own_home):
+    import fcntl
+    import pty
+    import termios
+    leader, follower = pty.openpty()  # a real terminal, as an instructor's: 30 rows of 100 columns
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 100, 0, 0))
+    process = run_in(follower, own_home, 'train', '--steps', '30', '--num-samples', '2')
+    os.close(follower)
+    shown = b''
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal's other end closed: the run is over
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    text = shown.decode()
+    assert text.startswith('num docs: 32469\r\nvocab size: 27\r\nnum params: 4064\r\n')
+    assert 'step    1 /' not in text  # the bar instead of a line per step
+    bars = [part for part in text.split('\r') if part.startswith('training:')]
+    assert len(bars) > 2  # redrawn in place as the steps go
+    assert re.search(r'training: 100%\|█+\| 30/30 \[\d\d:\d\d<00:00, +[\d.]+step/s, loss \d\.\d{4}\]', bars[-1])
+    assert re.search(r'\[\d\d:\d\d<\d\d:\d\d', bars[1])  # elapsed<remaining: the ETA
+    assert re.search(r'\n--- inference ---\r\nsample  1: [a-z]+\r\nsample  2: [a-z]+\r\n$', text)
+    assert process.stderr.read().decode().startswith('saved the trained model to ')
+
+
+def test_piped_output_is_the_line_by_line_run(own_home):
+    process = run_in(subprocess.PIPE, own_home, 'train', *SMALL)
+    out, _ = process.communicate(timeout=60)
+    expected = recipe(ROOT / 'data' / 'names.txt', 4, 3, 0.02, 8, 2, 2, 5, 0.8, 3)
+    assert process.returncode == 0 and out == ('\n'.join(expected) + '\n').encode()
