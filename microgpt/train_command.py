@@ -107,7 +107,7 @@ def keep(target, model, record, rng, hint):
              f'`python -m microgpt sample --checkpoint {saved}` samples from it')
     else:
         note(f"error: could not save the trained model ({'; '.join(errors)}): only the samples below are left; "
-             'train again with --save on a disk with space')
+             'train again with --save PATH on a disk that has room')
     if interrupted:  # Ctrl-C or SIGTERM came during the save, which was finished first
         raise KeyboardInterrupt
     return 0 if saved == target else 2
