@@ -76,13 +76,18 @@ def make_parser():
     t = commands.add_parser('train', help='train from scratch, print the losses and some samples, save the model')
     t.add_argument('--data', type=Path, default=None, metavar='PATH',
                    help="UTF-8 text file, one document per line (default: the course's names.txt)")
-    t.add_argument('--steps', type=positive(int), default=500, metavar='N', help='training steps, one document each (default: %(default)s)')
-    t.add_argument('--seed', type=int, default=42, metavar='S', help='seeds the shuffle, the weights and the samples (default: %(default)s)')
-    t.add_argument('--lr', type=positive(float), default=1e-2, metavar='LR', help='peak learning rate, decaying to 0 along a cosine (default: %(default)s)')
+    t.add_argument('--steps', type=positive(int), default=500, metavar='N',
+                   help='training steps, one document each (default: %(default)s)')
+    t.add_argument('--seed', type=int, default=42, metavar='S',
+                   help='seeds the shuffle, the weights and the samples (default: %(default)s)')
+    t.add_argument('--lr', type=positive(float), default=1e-2, metavar='LR',
+                   help='peak learning rate, decaying to 0 along a cosine (default: %(default)s)')
     t.add_argument('--n-embd', type=positive(int), default=DEFAULTS.n_embd, metavar='N',
                    help='width of the vectors inside the model, a multiple of --n-head (default: %(default)s)')
-    t.add_argument('--n-head', type=positive(int), default=DEFAULTS.n_head, metavar='N', help='attention heads per layer (default: %(default)s)')
-    t.add_argument('--n-layer', type=positive(int), default=DEFAULTS.n_layer, metavar='N', help='transformer layers (default: %(default)s)')
+    t.add_argument('--n-head', type=positive(int), default=DEFAULTS.n_head, metavar='N',
+                   help='attention heads per layer (default: %(default)s)')
+    t.add_argument('--n-layer', type=positive(int), default=DEFAULTS.n_layer, metavar='N',
+                   help='transformer layers (default: %(default)s)')
     t.add_argument('--block-size', type=positive(int), default=DEFAULTS.block_size, metavar='N',
                    help='longest context in characters; longer documents are cut (default: %(default)s)')
     t.add_argument('--save', type=Path, metavar='PATH',
@@ -92,14 +97,17 @@ def make_parser():
     s = commands.add_parser('sample', help='generate names from a saved checkpoint')
     s.add_argument('--checkpoint', type=Path, default=None, metavar='PATH',
                    help='checkpoint to load (default: the model train saved last, else the shipped one)')
-    s.add_argument('--seed', type=int, metavar='S', help="seeds the samples (default: continue the saved run's random stream)")
+    s.add_argument('--seed', type=int, metavar='S',
+                   help="seeds the samples (default: continue the saved run's random stream)")
     add_sampling_flags(s)
     return parser
 
 
 def add_sampling_flags(parser):
-    parser.add_argument('--temperature', type=temperature, default=0.5, metavar='T', help='0 is greedy; higher is wilder (default: %(default)s)')
-    parser.add_argument('--num-samples', type=positive(int), default=20, metavar='N', help='how many names to print (default: %(default)s)')
+    parser.add_argument('--temperature', type=temperature, default=0.5, metavar='T',
+                        help='0 is greedy; higher is wilder (default: %(default)s)')
+    parser.add_argument('--num-samples', type=positive(int), default=20, metavar='N',
+                        help='how many names to print (default: %(default)s)')
 
 
 def run_sample(args):
@@ -151,7 +159,7 @@ def main(argv=None):
 
 @contextmanager
 def sigterm_interrupts():
-    "SIGTERM (`kill`, a closing terminal) stops a command as Ctrl-C does, so the trained model is kept."
+    "SIGTERM (`kill`, a job scheduler) stops a command as Ctrl-C does, so the trained model is kept."
     if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
         yield
         return
