@@ -43,7 +43,7 @@ def run(args, capsys):
 
 def cli(*args, **kwargs):
     "`python -m microgpt ARGS` as its own process, on this checkout's package."
-    return subprocess.Popen([sys.executable, '-m', 'microgpt', *args], cwd=ROOT, text=True,
+    return subprocess.Popen([sys.executable, '-m', 'microgpt', *args], cwd=ROOT, text=True, encoding='utf-8',
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
@@ -165,7 +165,7 @@ os.fsync = slow_fsync
 
 def slow_saver(code, *args):
     script = SLOW_SAVE.format(root=str(ROOT)) + code
-    process = subprocess.Popen([sys.executable, '-c', script, *args], text=True,
+    process = subprocess.Popen([sys.executable, '-c', script, *args], text=True, encoding='utf-8',
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     while process.stderr.readline() != 'MARK saving\n':
         assert process.poll() is None, process.stderr.read()
@@ -207,8 +207,8 @@ def test_a_save_in_progress_elsewhere_is_left_alone(tmp_path):
     target = tmp_path / 'model.json'
     running = tmp_path / f'.model.json.{os.getpid()}-abc123.tmp'  # this process is alive
     dead = tmp_path / '.model.json.999999999-abc123.tmp'  # beyond any process id
-    running.write_text('{')
-    dead.write_text('{')
+    running.write_text('{', encoding='utf-8')
+    dead.write_text('{', encoding='utf-8')
     save_checkpoint(target, small_model(), CONFIG, TOKENIZER)
     assert sorted(tmp_path.iterdir()) == sorted([running, target])
 

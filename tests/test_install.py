@@ -16,7 +16,7 @@ SOURCES = ['microgpt', 'setup.py', 'MANIFEST.in', 'pyproject.toml', 'README.md',
 
 
 def run(*cmd, **kwargs):
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
+    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, encoding='utf-8', **kwargs)
     assert result.returncode == 0, f'{cmd} failed:\n{result.stdout}\n{result.stderr}'
     return result
 
@@ -60,7 +60,7 @@ def test_a_chapter_alone_passes_nbval(installed, elsewhere):
     shutil.copyfile(ROOT / 'chapters' / '08_sampling.ipynb', elsewhere / '08_sampling.ipynb')
     result = subprocess.run([installed, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--nbval',
                              '--nbval-current-env', f'--nbval-sanitize-with={ROOT / "chapters" / "sanitize.cfg"}',
-                             '08_sampling.ipynb'], cwd=elsewhere, capture_output=True, text=True)
+                             '08_sampling.ipynb'], cwd=elsewhere, capture_output=True, text=True, encoding='utf-8')
     assert result.returncode == 0, result.stdout[-3000:]
 
 
