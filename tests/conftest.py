@@ -1,9 +1,14 @@
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Test this checkout's package, whatever else is installed.
 sys.path.insert(0, str(ROOT))
+# `python -m microgpt train` saves its model in the user's folder and `sample` looks there first: the
+# tests, and the notebook kernels nbval starts (they inherit this), get an empty folder of their own.
+os.environ['MICROGPT_HOME'] = tempfile.mkdtemp(prefix='microgpt-home-')
 
 
 def reference_setup():
