@@ -73,6 +73,20 @@ def test_no_output_is_cut_off(name, size, theme, browser, lab):
         nb.close()
 
 
+@pytest.mark.parametrize('name', ['02_autograd.ipynb', '06_mlp.ipynb'])
+def test_no_output_is_cut_off_after_running(name, browser, lab):
+    # Run, the outputs are the kernel's own (trusted): what a learner sees after Run All.
+    nb = Notebook(browser, lab, ROOT, ROOT / 'chapters' / name, viewport=(1024, 768)).open().restart_and_run_all()
+    try:
+        outputs = nb.page.evaluate(OUTPUTS_JS)
+        shot(nb, f'fit-{name[:-6]}-1024x768-after-run')
+        cut = [f'{o["what"]} {o["text"]!r}: {o["widest"]:.0f} px in {o["width"]} px' for o in outputs
+               if o['widest'] > o['width'] + 1]
+        assert not cut, f'{name} at 1024 px wide, after Run All: outputs wider than their area: {cut}'
+    finally:
+        nb.close()
+
+
 def test_a_glossary_link_lands_on_its_heading_at_the_first_click(browser, lab):
     nb = opened(browser, lab, '99_glossary.ipynb')
     try:
@@ -97,9 +111,15 @@ def test_a_glossary_link_lands_on_its_heading_at_the_first_click(browser, lab):
 def test_a_solution_shows_no_result_until_opened(browser, lab):
     nb = opened(browser, lab, '02_autograd.ipynb')
     try:
-        page = nb.page
-        shown = page.evaluate("() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)').innerText")
+        index = next(i for i, c in enumerate(nb.cells()) if 'check_prediction(-1.0' in c['source'])
+        cell = nb.cell_locator(index)
+        cell.scroll_into_view_if_needed()
+        # Laid out once in view: its folded code shows its first line.
+        nb.page.wait_for_function('(c) => c.innerText.includes("solution")', arg=cell.element_handle(), timeout=30000)
+        nb.page.wait_for_timeout(2000)  # and its output, were it shown
         shot(nb, 'solution-folded')
-        assert 'Correct! x.grad' not in shown, '02_autograd: a solution\'s result shows before it is opened'
+        stored = 'Correct! x.grad'
+        assert stored in cell.text_content(), '02_autograd: the solution cell has no stored result to hide'
+        assert stored not in cell.inner_text(), "02_autograd: a solution's result shows before it is opened"
     finally:
         nb.close()
