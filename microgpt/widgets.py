@@ -122,8 +122,8 @@ def _runnable(box, what):
     widget_bundle = box._repr_mimebundle_
 
     def bundle(**kwargs):
-        return {**widget_bundle(**kwargs), 'text/html': f'<p><b>{what}</b>: run this cell (Shift+Enter) '
-                                                       'to show it and move it.</p>'}
+        return {**widget_bundle(**kwargs), 'text/html': f'<p><b>{what}</b> appears here once the notebook '
+                                                       'runs: Run &gt; Run All Cells.</p>'}
     box._repr_mimebundle_ = bundle
     return box
 

@@ -102,6 +102,8 @@ def test_temperature_slider_shows_what_names_at_temperature_computes():
         assert names.value.endswith('>' + '\n'.join(expected) + '</pre>')
         pictures.add(chart.value)
     assert len(pictures) == 3 and TEMPERATURES == [i / 10 for i in range(21)]
+    # Where widgets cannot run (an untrusted notebook), a line says how to get the slider, not its repr.
+    assert 'Run All Cells' in box._repr_mimebundle_()['text/html']
 
 
 def test_learning_rate_slider_redraws_the_picture():
