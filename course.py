@@ -130,8 +130,8 @@ def tidy(args):
     run([env_python(), str(CHAPTERS / 'tidy.py'), *args])
 
 
-COMMANDS = {'tidy': tidy, 'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
-            'checkpoint': checkpoint, 'browser-test': browser_test}
+COMMANDS = {'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
+            'checkpoint': checkpoint, 'browser-test': browser_test, 'tidy': tidy}
 
 if __name__ == '__main__':
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
