@@ -165,3 +165,12 @@ def test_the_drawing_renders_to_the_same_svg_every_time():
     first, again = draw_architecture(GPTConfig()), draw_architecture(GPTConfig())
     assert first.svg == again.svg and '<svg' in first.svg
     assert draw_architecture(GPTConfig(n_layer=2)).svg != first.svg
+
+
+def test_float_weights_reads_value_float_and_numpy_weights_alike(shipped):
+    fast = pytest.importorskip('microgpt.fast')
+    sd, config, tok = shipped
+    floats = float_weights(sd)
+    assert float_weights(floats) is floats
+    assert float_weights(fast.from_state_dict(sd)) == floats
+    assert trace('ava', floats, config, tok)[-1].probs == trace('ava', sd, config, tok)[-1].probs
