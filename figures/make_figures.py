@@ -6,8 +6,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from microgpt.course import course_map  # noqa: E402
+from microgpt.embeddings import GPTConfig  # noqa: E402
+from microgpt.inspect import draw_architecture  # noqa: E402
 
-FIGURES = {'course_map.svg': course_map}
+# The architecture is the reference model's (GPTConfig's defaults), as chapters 06 and 11 draw it.
+FIGURES = {'course_map.svg': course_map, 'architecture.svg': lambda: draw_architecture(GPTConfig())}
 
 
 def main():
