@@ -77,6 +77,9 @@ def float_weights(state_dict):
     "The weights as plain floats, from a state dict of Values or of floats, or a NumPy engine's Params."
     if hasattr(state_dict, 'w'):  # chapter 09's Params: arrays by name
         return {name: w.tolist() for name, w in state_dict.w.items()}
+    if not isinstance(state_dict, dict) or 'wte' not in state_dict:
+        raise TypeError(f"expected a state dict of weights by name, got a {type(state_dict).__name__}: "
+                        "for a checkpoint pass ckpt.state_dict, ckpt.config, ckpt.tokenizer")
     first = state_dict['wte'][0][0]
     if isinstance(first, float):
         return state_dict

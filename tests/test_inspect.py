@@ -67,6 +67,8 @@ def test_bad_input_says_what_to_do(shipped):
         trace('christopher', *shipped)
     with pytest.raises(ValueError, match='unknown character'):
         trace('Anna', *shipped)
+    with pytest.raises(TypeError, match='pass ckpt.state_dict'):
+        trace('anna', load_checkpoint(), *shipped[1:])
     for bad in [(0, 4), (1, 0), 3, (0,)]:
         with pytest.raises(ValueError, match=r'ablate lists \(layer, head\) pairs'):
             trace('anna', *shipped, ablate=[bad])
