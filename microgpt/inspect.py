@@ -17,7 +17,7 @@ from .sample import next_token_probs
 def architecture_dot(config):
     "DOT source of the GPT that `config` describes: one box per step, the vector size on every arrow."
     c, ch = config, lambda n: f'chapter {n:02d}'
-    lines = ['digraph gpt {', '  rankdir=TB; nodesep=0.2; ranksep=0.28; newrank=true;',
+    lines = ['digraph gpt {', '  rankdir=TB; nodesep=0.12; ranksep=0.28; newrank=true;',
              '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica", fontsize=11];',
              '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.6];',
              f'  tok [label="token id (one of {c.vocab_size})", shape=plaintext, style=""];',
@@ -44,9 +44,9 @@ def _layer_lines(c, i, stream, ch):
     heads = [f'{p}h{h}' for h in range(c.n_head)]
     lines = [f'  subgraph cluster_{i} {{', f'    label="layer {i}"; fontname="Helvetica"; fontsize=12; color="#9db3d6";',
              f'    {p}n1 [label="RMSNorm · {ch(6)}"];',
-             f'    {p}qkv [label="queries, keys, values: attn_wq, attn_wk, attn_wv\\n{c.n_embd} → {c.n_embd} each · {ch(5)}"];',
+             f'    {p}qkv [label="q, k, v: attn_wq, attn_wk, attn_wv\\n{c.n_embd} → {c.n_embd} each · {ch(5)}"];',
              f'    {p}cache [label="KV cache: keys and values\\nof this and earlier positions · {ch(5)}", shape=cylinder, style=""];']
-    lines += [f'    {h} [label="head {n}\\nsoftmax(q·k / √{hd}) · v"];' for n, h in enumerate(heads)]
+    lines += [f'    {h} [label="head {n}\\nsoftmax(q·k/√{hd})·v"];' for n, h in enumerate(heads)]
     lines += [f'    {{rank=same; {"; ".join(heads)}}}',
               f'    {p}wo [label="output projection attn_wo\\n{c.n_embd} → {c.n_embd} · {ch(5)}"];',
               f'    {p}res1 [label="+ residual · {ch(6)}", shape=box];',
