@@ -8,6 +8,8 @@ sys.path.insert(0, str(HERE.parent))
 from microgpt.autograd import Value  # noqa: E402
 from microgpt.course import course_map  # noqa: E402
 from microgpt.draw import draw_graph  # noqa: E402
+from microgpt.embeddings import GPTConfig  # noqa: E402
+from microgpt.inspect import draw_architecture  # noqa: E402
 
 
 def computation_graph():
@@ -20,7 +22,9 @@ def computation_graph():
     return draw_graph(L, names={'a': a, 'b': b, 'c': c, 'f': f, 'e': e, 'd': d, 'L': L})
 
 
-FIGURES = {'course_map.svg': course_map, 'computation_graph.svg': computation_graph}
+# The architecture is the reference model's (GPTConfig's defaults), as chapters 06 and 11 draw it.
+FIGURES = {'course_map.svg': course_map, 'computation_graph.svg': computation_graph,
+           'architecture.svg': lambda: draw_architecture(GPTConfig())}
 
 
 def main():
