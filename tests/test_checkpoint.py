@@ -75,9 +75,9 @@ def test_unwritable_places_are_named_before_work(tmp_path):
 
 
 def edit(path, change):
-    data = json.loads(path.read_text())
+    data = json.loads(path.read_text(encoding='utf-8'))
     change(data)
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(data), encoding='utf-8')
 
 
 @pytest.mark.parametrize('change, message', [
@@ -112,7 +112,7 @@ def test_files_that_do_not_fit_are_clear_errors(saved, change, message):
 def test_corrupt_or_missing_files_are_clear_errors(tmp_path, text, message):
     path = tmp_path / 'model.json'
     if text is not None:
-        path.write_text(text)
+        path.write_text(text, encoding='utf-8')
     with pytest.raises(CheckpointError) as err:
         load_checkpoint(path)
     assert message in str(err.value) and str(path) in str(err.value)

@@ -3,7 +3,6 @@ import pytest
 
 from conftest import ROOT, reference_setup
 from microgpt.checkpoint import load_checkpoint
-from microgpt.cli import main
 from microgpt.embeddings import parameters
 from microgpt.optim import Adam, train
 from microgpt.sample import sample
@@ -40,13 +39,12 @@ def test_shipped_checkpoint_is_the_reference_run():
 
 
 @pytest.mark.slow
-def test_command_line_prints_the_reference_and_rebuilds_the_shipped_checkpoint(tmp_path, capsys):
-    assert main(['train', '--save', str(tmp_path / 'checkpoint.json')]) == 0
-    lines = capsys.readouterr().out.splitlines()
+def test_command_line_prints_the_reference_and_rebuilds_the_shipped_checkpoint(reference_run):
+    lines, saved = reference_run  # `python -m microgpt train --save PATH`, run once for the session
     assert lines[:3] == ['num docs: 32469', 'vocab size: 27', 'num params: 4064']
     steps = lines[3:503]
     assert [line[:24] for line in steps] == [f'step {s:4d} /  500 | loss ' for s in range(1, 501)]
     assert {s: steps[s - 1][-6:] for s in LOSSES} == LOSSES
     assert lines[503] == '--- inference ---'
     assert {i: lines[503 + i] for i in SAMPLES} == {i: f'sample {i:2d}: {name}' for i, name in SAMPLES.items()}
-    assert (tmp_path / 'checkpoint.json').read_bytes() == (ROOT / 'data' / 'checkpoint.json').read_bytes()
+    assert saved.read_bytes() == (ROOT / 'data' / 'checkpoint.json').read_bytes()
