@@ -66,7 +66,7 @@ def lab(args):
 # Two processes or more (pytest-xdist), the longest work first; conftest.py keeps together what
 # must share one (a notebook's cells, the browser tests, the reference run). -rs says why any test
 # was skipped (no Chromium, no PyTorch), whichever process skipped it.
-PARALLEL = ['-n', 'auto', '--dist', 'loadgroup', '--no-loadscope-reorder', '-rs']
+PARALLEL = ['-n', 'auto', '-rs']
 
 
 def test(args):
