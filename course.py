@@ -11,8 +11,10 @@ environment made from environment.yml) and install the project into it. Maintain
     python3 course.py figures                 # regenerate every file in figures/
     python3 course.py checkpoint              # retrain and rewrite the shipped checkpoint
     python3 course.py browser-test            # the JupyterLab browser tests on their own
+    python3 course.py tidy [NOTEBOOK ...]     # fold solutions, point glossary links at cells (idempotent)
 """
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -47,7 +49,9 @@ def env_python():
     if not stamp.exists() or stamp.read_text() != wanted:
         print('Installing the course and its dependencies (first run: a minute or two) ...', flush=True)
         run([str(python), '-m', 'pip', 'install', '--quiet', '--upgrade', 'pip'])
-        run([str(python), '-m', 'pip', 'install', '--quiet', '-e', f'{ROOT}[dev]'])
+        # setuptools warns about every editable install, whatever the mode: nothing to act on here.
+        quiet = dict(os.environ, PYTHONWARNINGS='ignore:Editable installation')
+        run([str(python), '-m', 'pip', 'install', '--quiet', '-e', f'{ROOT}[dev]'], env=quiet)
         stamp.write_text(wanted)
     return str(python)
 
@@ -58,9 +62,27 @@ def run(cmd, **kwargs):
         sys.exit(result.returncode)
 
 
+# The course's lab: the whole repository in the file browser (README, figures/, data/), chapter 00
+# open, and no news or update pop-ups (the --LabApp options, plus the settings defaults below,
+# written into the course environment only).
+LAB_OPTIONS = [f'--ServerApp.root_dir={ROOT}', '--ServerApp.default_url=/lab/tree/chapters/00_start_here.ipynb',
+               '--LabApp.news_url=None', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate']
+LAB_DEFAULTS = {'@jupyterlab/apputils-extension:notification': {'fetchNews': 'false', 'checkForUpdates': False}}
+WRITE_DEFAULTS = '''import json, sys
+from pathlib import Path
+path = Path(sys.prefix, 'share', 'jupyter', 'lab', 'settings', 'overrides.json')
+settings = json.loads(path.read_text()) if path.exists() else {}
+for plugin, values in json.loads(sys.argv[1]).items():
+    settings.setdefault(plugin, {}).update(values)
+path.parent.mkdir(parents=True, exist_ok=True)
+path.write_text(json.dumps(settings, indent=2))
+'''
+
+
 def lab(args):
     python = env_python()
-    run([python, '-m', 'jupyter', 'lab', str(CHAPTERS / '00_start_here.ipynb'), *args])
+    run([python, '-c', WRITE_DEFAULTS, json.dumps(LAB_DEFAULTS)])
+    run([python, '-m', 'jupyter', 'lab', *LAB_OPTIONS, *args])
 
 
 # Two processes or more (pytest-xdist), the longest work first; conftest.py keeps together what
@@ -110,8 +132,12 @@ def browser_test(args):
     run([python, '-m', 'pytest', str(ROOT / 'tests' / 'browser'), *args], env=env)
 
 
+def tidy(args):
+    run([env_python(), str(CHAPTERS / 'tidy.py'), *args])
+
+
 COMMANDS = {'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
-            'checkpoint': checkpoint, 'browser-test': browser_test}
+            'checkpoint': checkpoint, 'browser-test': browser_test, 'tidy': tidy}
 
 if __name__ == '__main__':
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

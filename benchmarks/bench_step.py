@@ -3,18 +3,21 @@
     python benchmarks/bench_step.py [--steps 30]
 
 All train the default model (n_embd 16, 4 heads, 1 layer, block size 8) on the same shuffled names
-from the same initial weights and agree on the losses.
+from the same initial weights and agree on the losses. Every process first imports NumPy, matplotlib
+and ipywidgets, as a notebook kernel of the course has: their many objects are what Python's cycle
+collector scans again and again while a scalar step makes its 100,000 Values, unless it is paused.
 
-- The target: microgpt is not slower than the straightforward scalar implementation, written as a
-  plain top-to-bottom script (`baseline_script.py`, run as its own process on the same steps). The
-  script exits with status 1 when microgpt is slower.
+- The target: microgpt's training loop (`microgpt.optim.train`) runs a step at least 2.5x the speed of
+  the straightforward scalar implementation, written as a plain top-to-bottom script
+  (`baseline_script.py`, run as its own process on the same steps). The script exits with status 1
+  when the target is missed.
 - For information: the same baseline rewritten as functions (below), taking turns with microgpt
-  step by step in this process. Function-local names make it quicker than the script; microgpt pays
-  for its clear errors and graph labels, and the ratio is printed as it is.
+  step by step in this process.
 """
-import subprocess
 import argparse
+import gc
 import math
+import subprocess
 import random
 import sys
 import time
@@ -24,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters  # noqa: E402
-from microgpt.optim import Adam, cosine_lr, train_step  # noqa: E402
+from microgpt.optim import Adam, train  # noqa: E402
 from microgpt.tokenizer import Tokenizer, load_docs  # noqa: E402
 
 
@@ -134,11 +137,24 @@ def baseline_train_step(tokens, sd, c, params, m, v, step, num_steps, lr=1e-2, b
 # ---- End of the baseline. ----------------------------------------------------------------------------
 
 
+# What a notebook kernel of the course has imported, in every process timed here.
+HEAVY = 'import numpy, matplotlib.pyplot, ipywidgets'
+TARGET = 2.5
+
+
+def run_script(steps):
+    "baseline_script.py as its own process, after the same imports as here."
+    script = ROOT / 'benchmarks' / 'baseline_script.py'
+    code = f'{HEAVY}\nimport runpy, sys\nsys.argv = [{str(script)!r}, {str(steps)!r}]\nrunpy.run_path(sys.argv[0])'
+    return subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--steps', type=int, default=30, help='timed steps for each implementation')
     steps = parser.parse_args().steps
     sys.setrecursionlimit(10_000)  # the baseline's recursive sort goes as deep as the graph
+    exec(HEAVY)
 
     rng = random.Random(42)
     docs = load_docs(ROOT / 'data' / 'names.txt')
@@ -150,30 +166,32 @@ def main():
     batch = [tok.sequence(doc, config.block_size) for doc in docs[:steps]]
 
     # Alternate the two, step by step, so that changes in machine load hit both alike.
-    opt, params = Adam(parameters(sd)), parameters(baseline_sd)
+    ours_steps = train(docs, tok, sd, config, Adam(parameters(sd)), 500)  # the 500-step schedule
+    params = parameters(baseline_sd)
     m, v = [0.0] * len(params), [0.0] * len(params)
     ours, base, ours_time, base_time = [], [], 0.0, 0.0
     for step, tokens in enumerate(batch):
         start = time.perf_counter()
-        ours.append(train_step(tokens, sd, config, opt, cosine_lr(step, 500, opt.lr)))
+        ours.append(next(ours_steps)[1])
         middle = time.perf_counter()
         base.append(baseline_train_step(tokens, baseline_sd, config, params, m, v, step, 500))
         ours_time += (middle - start) / steps
         base_time += (time.perf_counter() - middle) / steps
 
     assert all(abs(a - b) < 1e-9 for a, b in zip(ours, base)), 'the two implementations disagree'
-    script = subprocess.run([sys.executable, str(ROOT / 'benchmarks' / 'baseline_script.py'), str(steps)],
-                            capture_output=True, text=True, check=True).stdout
+    script = run_script(steps)
     assert f'first loss: {ours[0]:.4f}' in script, 'the baseline script disagrees'
     script_time = float(script.split('seconds per step:')[1])
-    print(f'same losses for {steps} steps (first: {ours[0]:.4f})')
+    ratio = script_time / ours_time
+    print(f'same losses for {steps} steps (first: {ours[0]:.4f}), '
+          f'with {len(gc.get_objects()):,} objects tracked by the collector')
     print(f'straightforward script:     {script_time:.3f} s per step')
     print(f'microgpt:                   {ours_time:.3f} s per step')
-    print(f'microgpt is {script_time / ours_time:.2f}x the speed of the straightforward script '
-          f"({'target met' if ours_time <= script_time else 'SLOWER: target missed'})")
+    print(f'microgpt is {ratio:.2f}x the speed of the straightforward script '
+          f"(target {TARGET}x: {'met' if ratio >= TARGET else 'MISSED'})")
     print(f'function-scoped baseline:   {base_time:.3f} s per step, in turns with microgpt in this process '
           f'(microgpt at {base_time / ours_time:.2f}x its speed; for information)')
-    return 0 if ours_time <= script_time else 1
+    return 0 if ratio >= TARGET else 1
 
 
 if __name__ == '__main__':

@@ -64,7 +64,11 @@ class Value:
         return Value(math.log(self.data), (self,), (1 / self.data,), 'log')
 
     def exp(self):
-        e = math.exp(self.data)
+        try:
+            e = math.exp(self.data)
+        except OverflowError:  # math says only "math range error": name the number
+            raise OverflowError(f"exp({self.data}) is too large for a float: exp overflows above "
+                                "709.78 (subtract the largest score first, as softmax does)") from None
         return Value(e, (self,), (e,), 'exp')  # d/dx e^x = e^x: reuse it
 
     def relu(self):

@@ -3,12 +3,16 @@
 JSON and never pickle: loading a checkpoint from a stranger only reads numbers, it cannot run code.
 Floats are written by repr, which reads back to the identical float, so a loaded model samples
 exactly like the one that was saved. Saving writes a temporary file and renames it over the old
-one, so an interrupted save never destroys the previous checkpoint.
+one, so an interrupted save never destroys the previous checkpoint; a temporary file left by a save
+that was killed outright is removed by the next save to the same place.
 """
+import glob
 import json
 import math
 import os
 import random
+import re
+import stat
 import tempfile
 from dataclasses import asdict, dataclass, fields
 from numbers import Real
@@ -16,11 +20,12 @@ from pathlib import Path
 
 from .autograd import Value
 from .embeddings import GPTConfig, init_state_dict
+from .resources import data_file
 from .tokenizer import Tokenizer
 
 FORMAT = 'microgpt checkpoint'
 VERSION = 1
-SHIPPED = Path(__file__).resolve().parent.parent / 'data' / 'checkpoint.json'
+SHIPPED = data_file('checkpoint.json')
 HOW_TO_MAKE = 'make one with `python -m microgpt train --save PATH` (or `python course.py checkpoint`)'
 
 
@@ -38,12 +43,22 @@ class Checkpoint:
     rng: random.Random = None
 
 
+SPECIAL = {stat.S_IFIFO: 'FIFO (named pipe)', stat.S_IFCHR: 'character device', stat.S_IFBLK: 'block device',
+           stat.S_IFSOCK: 'socket'}
+
+
 def check_writable(path):
-    "Fail now, not after a long training, if a checkpoint cannot be written to `path`."
+    """Fail now, not after a long training, if a checkpoint cannot be written to `path`.
+    Returns the file that will be written: a symbolic link's target, so that the link stays a link."""
     path = Path(path)
     if path.is_dir():
         raise CheckpointError(f"{path} is a directory: give a file name, e.g. {path / 'checkpoint.json'}")
-    folder = path.parent
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        kind = SPECIAL.get(stat.S_IFMT(target.stat().st_mode), 'special file')
+        raise CheckpointError(f"{path} is a {kind}, not a regular file: a checkpoint is saved only as a regular "
+                              "file (give another file name)")
+    folder = target.parent if path.is_symlink() else path.parent  # named as the user gave it
     if not folder.is_dir():
         raise CheckpointError(f"cannot save to {path}: the folder {folder} does not exist (create it first)")
     try:
@@ -51,6 +66,7 @@ def check_writable(path):
             pass
     except OSError as e:
         raise CheckpointError(f"cannot save to {path}: the folder {folder} is not writable ({e.strerror})") from None
+    return target
 
 
 def save_checkpoint(path, state_dict, config, tokenizer, training=None, rng=None):
@@ -63,9 +79,10 @@ def save_checkpoint(path, state_dict, config, tokenizer, training=None, rng=None
             'training': training or {}, 'state_dict': weights}
     if rng is not None:
         data['rng_state'] = rng.getstate()
-    check_writable(path)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    path = check_writable(path)
+    _remove_stale_temporary_files(path)
+    # The process id in the name tells a later save whether this file's writer is still running.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{os.getpid()}-', suffix='.tmp')
     try:
         os.chmod(tmp, 0o644)  # mkstemp makes a private file; a checkpoint is an ordinary one
         with os.fdopen(fd, 'w', encoding='utf-8', newline='\n') as f:  # the same bytes on Windows
@@ -78,13 +95,37 @@ def save_checkpoint(path, state_dict, config, tokenizer, training=None, rng=None
         raise
 
 
-def load_checkpoint(path=SHIPPED):
-    "Read a checkpoint written by save_checkpoint, checking every part before trusting it."
-    path = Path(path)
+def _remove_stale_temporary_files(path):
+    "Delete the temporary files of earlier saves to `path` whose process died mid-save (killed, power cut)."
+    pattern = re.compile(re.escape(f'.{path.name}.') + r'(?:(\d+)-)?\w+\.tmp')
+    for leftover in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'):
+        match = pattern.fullmatch(leftover.name)
+        if match and not (match[1] and _running(int(match[1]))):
+            try:
+                leftover.unlink()
+            except OSError:  # gone already, or (on Windows) still open in a running process
+                pass
+
+
+def _running(pid):
+    if os.name == 'nt':  # Windows refuses to delete a file that a running process holds open
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, and belongs to another user
+        return True
+    return True
+
+
+def load_checkpoint(path=None):
+    "Read a checkpoint written by save_checkpoint (default: the shipped one), checking every part first."
+    path = SHIPPED if path is None else Path(path)
     if not path.is_file():
         raise CheckpointError(f"no checkpoint at {path}: {HOW_TO_MAKE}")
     try:
-        data = json.loads(path.read_text(encoding='utf-8'), parse_constant=_reject_constant)
+        data = json.loads(path.read_text(encoding='utf-8-sig'), parse_constant=_reject_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise CheckpointError(f"{path} is not a checkpoint (corrupt or not JSON: {e}): {HOW_TO_MAKE}") from None
     except ValueError as e:
@@ -141,8 +182,20 @@ def _state_dict(weights, config):
                                   f"of {cols} numbers")
         if not all(isinstance(x, Real) and not isinstance(x, bool) for row in mat for x in row):
             raise CheckpointError(f"matrix {name!r} holds something that is not a number")
-        state_dict[name] = [[Value(float(x)) for x in row] for row in mat]
+        state_dict[name] = [[Value(_finite(x, name, r, c)) for c, x in enumerate(row)] for r, row in enumerate(mat)]
     return state_dict
+
+
+def _finite(x, name, row, col):
+    "JSON reads 1e400 as infinity (and a long integer may not fit a float): no trained weight is either."
+    try:
+        x = float(x)
+    except OverflowError:
+        x = math.inf
+    if not math.isfinite(x):
+        raise CheckpointError(f"matrix {name!r} holds {x} at row {row}, column {col}: trained weights are finite "
+                              f"numbers (the file was edited or damaged): {HOW_TO_MAKE}")
+    return x
 
 
 def _rng(state):

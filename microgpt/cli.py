@@ -3,24 +3,32 @@
     python -m microgpt train [--steps 500 --seed 42 --lr 0.01 ... --save PATH]
     python -m microgpt sample [--checkpoint PATH --temperature 0.5 --num-samples 20 --seed S]
 
-`train` is the reference run: with the defaults it prints exactly the reference's losses and names.
-Bad input ends with a one-line `error: ...` on stderr and exit status 2, before any long work starts.
+`train` is the reference run: with the defaults it prints exactly the reference's losses and names
+(a progress bar replaces the loss lines when the output is a terminal), and saves the model where
+`sample` looks first. Notes about files go to stderr, so that stdout is the run and nothing else.
+Bad input ends with a one-line `error: ...` on stderr and exit status 2, before any long work starts;
+a failure after training still keeps the trained model, and says where.
 """
 import argparse
 import math
+import os
 import random
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
-from .checkpoint import SHIPPED, CheckpointError, check_writable, load_checkpoint, save_checkpoint
-from .embeddings import GPTConfig, init_state_dict, parameters
-from .optim import Adam, train
-from .sample import check_temperature, sample
-from .tokenizer import Tokenizer, load_docs
+from .checkpoint import SHIPPED, CheckpointError, load_checkpoint
+from .embeddings import GPTConfig
+from .optim import TrainingDiverged
+from .resources import trained_checkpoint
+from .sample import check_temperature
+from .train_command import note, print_samples, run_train
 
-NAMES = Path(__file__).resolve().parent.parent / 'data' / 'names.txt'
 DEFAULTS = GPTConfig()
 WORDS = {int: 'a whole number', float: 'a number'}
+SMALLEST_TEMPERATURE = 1e-300  # below this, dividing the scores by it overflows
 
 
 class UsageError(Exception):
@@ -46,98 +54,117 @@ def positive(kind):
 
 
 def temperature(text):
-    "An argparse type: 0 (greedy) or a positive, finite number."
+    "An argparse type: 0 (greedy) or a positive, finite number that can be divided by."
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     try:
-        return check_temperature(value)
+        check_temperature(value)
     except (TypeError, ValueError):
         raise argparse.ArgumentTypeError(f"must be 0 (greedy) or a positive, finite number, got {text}") from None
+    if 0 < value < SMALLEST_TEMPERATURE:
+        raise argparse.ArgumentTypeError(f"{text} is too small to divide the scores by: use 0 for greedy "
+                                         f"sampling, or at least {SMALLEST_TEMPERATURE:g}")
+    return value
 
 
 def make_parser():
     parser = Parser(prog='python -m microgpt', description='Train the tiny GPT on names, or sample from it.')
     commands = parser.add_subparsers(dest='command', required=True)
 
-    t = commands.add_parser('train', help='train from scratch, print the losses and some samples')
-    t.add_argument('--data', type=Path, default=NAMES, help='UTF-8 text file, one document per line')
-    t.add_argument('--steps', type=positive(int), default=500, help='training steps, one document each')
-    t.add_argument('--seed', type=int, default=42, help='seeds the shuffle, the weights and the samples')
-    t.add_argument('--lr', type=positive(float), default=1e-2, help='peak learning rate (cosine decay to 0)')
-    t.add_argument('--n-embd', type=positive(int), default=DEFAULTS.n_embd)
-    t.add_argument('--n-head', type=positive(int), default=DEFAULTS.n_head)
-    t.add_argument('--n-layer', type=positive(int), default=DEFAULTS.n_layer)
-    t.add_argument('--block-size', type=positive(int), default=DEFAULTS.block_size)
-    t.add_argument('--save', type=Path, metavar='PATH', help='write the trained model to this checkpoint')
+    t = commands.add_parser('train', help='train from scratch, print the losses and some samples, save the model')
+    t.add_argument('--data', type=Path, default=None, metavar='PATH',
+                   help="UTF-8 text file, one document per line (default: the course's names.txt)")
+    t.add_argument('--steps', type=positive(int), default=500, metavar='N',
+                   help='training steps, one document each (default: %(default)s)')
+    t.add_argument('--seed', type=int, default=42, metavar='S',
+                   help='seeds the shuffle, the weights and the samples (default: %(default)s)')
+    t.add_argument('--lr', type=positive(float), default=1e-2, metavar='LR',
+                   help='peak learning rate, decaying to 0 along a cosine (default: %(default)s)')
+    t.add_argument('--n-embd', type=positive(int), default=DEFAULTS.n_embd, metavar='N',
+                   help='width of the vectors inside the model, a multiple of --n-head (default: %(default)s)')
+    t.add_argument('--n-head', type=positive(int), default=DEFAULTS.n_head, metavar='N',
+                   help='attention heads per layer (default: %(default)s)')
+    t.add_argument('--n-layer', type=positive(int), default=DEFAULTS.n_layer, metavar='N',
+                   help='transformer layers (default: %(default)s)')
+    t.add_argument('--block-size', type=positive(int), default=DEFAULTS.block_size, metavar='N',
+                   help='longest context in characters; longer documents are cut (default: %(default)s)')
+    t.add_argument('--save', type=Path, metavar='PATH',
+                   help=f'write the trained model here (default: {trained_checkpoint()}, where sample looks first)')
     add_sampling_flags(t)
 
     s = commands.add_parser('sample', help='generate names from a saved checkpoint')
-    s.add_argument('--checkpoint', type=Path, default=SHIPPED, metavar='PATH',
-                   help='checkpoint to load (default: the shipped data/checkpoint.json)')
-    s.add_argument('--seed', type=int, help="default: continue the saved run's random stream")
+    s.add_argument('--checkpoint', type=Path, default=None, metavar='PATH',
+                   help='checkpoint to load (default: the model train saved last, else the shipped one)')
+    s.add_argument('--seed', type=int, metavar='S',
+                   help="seeds the samples (default: continue the saved run's random stream)")
     add_sampling_flags(s)
     return parser
 
 
 def add_sampling_flags(parser):
-    parser.add_argument('--temperature', type=temperature, default=0.5, help='0 is greedy; higher is wilder')
-    parser.add_argument('--num-samples', type=positive(int), default=20)
-
-
-def run_train(args):
-    shape = dict(n_embd=args.n_embd, n_head=args.n_head, n_layer=args.n_layer, block_size=args.block_size)
-    try:
-        GPTConfig(**shape)  # check the shape before reading any data
-    except ValueError as e:
-        raise UsageError(str(e).replace('n_embd', '--n-embd').replace('n_head', '--n-head')) from None
-    if args.save:
-        check_writable(args.save)
-    rng = random.Random(args.seed)
-    docs = load_docs(args.data)
-    rng.shuffle(docs)
-    tokenizer = Tokenizer.from_docs(docs)
-    config = GPTConfig(vocab_size=tokenizer.vocab_size, **shape)
-    state_dict = init_state_dict(config, rng)
-    params = parameters(state_dict)
-    print(f'num docs: {len(docs)}\nvocab size: {tokenizer.vocab_size}\nnum params: {len(params)}', flush=True)
-    optimizer, losses = Adam(params, lr=args.lr), []
-    for step, loss in train(docs, tokenizer, state_dict, config, optimizer, args.steps):
-        losses.append(loss)
-        print(f'step {step:4d} / {args.steps:4d} | loss {loss:.4f}', flush=True)
-    if args.save:
-        record = {'data': Path(args.data).name, 'seed': args.seed, 'steps': args.steps, 'lr': args.lr,
-                  'losses': losses}
-        save_checkpoint(args.save, state_dict, config, tokenizer, record, rng)
-    print_samples(state_dict, config, tokenizer, args, rng)
-    if args.save:
-        print(f'saved the trained model to {args.save}')
+    parser.add_argument('--temperature', type=temperature, default=0.5, metavar='T',
+                        help='0 is greedy; higher is wilder (default: %(default)s)')
+    parser.add_argument('--num-samples', type=positive(int), default=20, metavar='N',
+                        help='how many names to print (default: %(default)s)')
 
 
 def run_sample(args):
-    ckpt = load_checkpoint(args.checkpoint)
-    if args.seed is not None:
-        rng = random.Random(args.seed)
+    path = args.checkpoint or default_checkpoint()
+    ckpt = load_checkpoint(path)
+    if args.checkpoint:
+        note(f'sampling from the checkpoint {path}')
+    elif path == SHIPPED:
+        note('sampling from the shipped checkpoint (`python -m microgpt train` makes one of your own)')
     else:
-        rng = ckpt.rng or random.Random(42)
+        note(f'sampling from the model `train` saved at {path} (--checkpoint chooses another)')
+    rng = random.Random(args.seed) if args.seed is not None else ckpt.rng or random.Random(42)
     print_samples(ckpt.state_dict, ckpt.config, ckpt.tokenizer, args, rng)
+    return 0
 
 
-def print_samples(state_dict, config, tokenizer, args, rng):
-    print('--- inference ---')
-    for i in range(args.num_samples):
-        print(f'sample {i + 1:2d}: {sample(state_dict, config, tokenizer, args.temperature, rng)}', flush=True)
+def default_checkpoint():
+    "The model `train` saved by default, if there is one; else the one the course ships."
+    trained = trained_checkpoint()
+    return trained if trained.is_file() else SHIPPED
+
+
+def describe(error):
+    "One line for an error: what went wrong, with which file, and what to do."
+    if isinstance(error, OSError) and error.filename:
+        hint = ': check its permissions, or give another file' if isinstance(error, PermissionError) else ''
+        return f"{error.filename}: {error.strerror}{hint}"
+    return str(error)
 
 
 def main(argv=None):
+    "Run a command; returns the exit status (0, 2 for bad input or a failure, 130 when interrupted)."
     try:
-        args = make_parser().parse_args(argv)
-        (run_train if args.command == 'train' else run_sample)(args)
-    except (UsageError, CheckpointError, FileNotFoundError, ValueError) as e:
-        print(f'error: {e}', file=sys.stderr)
+        with sigterm_interrupts():
+            args = make_parser().parse_args(argv)
+            return run_train(args) if args.command == 'train' else run_sample(args)
+    except BrokenPipeError:
+        # The reader stopped reading (`... | head -1`): stop quietly, as command-line tools do. Point
+        # stdout at nothing, so that Python's last flush at exit does not complain about the pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a program stopped by a closed pipe (128 + SIGPIPE)
+    except (UsageError, CheckpointError, TrainingDiverged, OSError, ValueError) as e:
+        note(f'error: {describe(e)}')
         return 2
     except KeyboardInterrupt:
-        print('error: interrupted', file=sys.stderr)
+        note('error: interrupted')
         return 130
-    return 0
+
+
+@contextmanager
+def sigterm_interrupts():
+    "SIGTERM (`kill`, a job scheduler) stops a command as Ctrl-C does, so the trained model is kept."
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -34,4 +34,5 @@ def course_map_dot():
 
 def course_map():
     "The course map, drawn."
-    return show_dot(course_map_dot())
+    return show_dot(course_map_dot(), alt='course map: one box per chapter, 00 to 09, with the module it builds; '
+                                          'an arrow from a chapter to each chapter that builds on it')

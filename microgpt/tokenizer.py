@@ -6,15 +6,17 @@ __all__ = ['load_docs', 'held_out_split', 'Tokenizer']
 # %% ../chapters/03_tokenizer.ipynb #26d9e449
 from pathlib import Path
 
+from .resources import data_file
 
-def load_docs(path):
-    "Read a UTF-8 text file with one document per line, skipping blank lines."
-    path = Path(path)
+
+def load_docs(path=None):
+    "Read a UTF-8 text file with one document per line, skipping blank lines (default: the course's names)."
+    path = data_file('names.txt') if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no data file at {path}: pass a UTF-8 text file with one document "
                                 "per line (the course ships data/names.txt)")
     try:
-        text = path.read_text(encoding='utf-8')
+        text = path.read_text(encoding='utf-8-sig')  # -sig: a byte-order mark is not a character
     except UnicodeDecodeError as e:
         raise ValueError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start}): "
                          "save it as UTF-8, one document per line") from None

@@ -1,4 +1,4 @@
-"""Sliders for chapters 07 and 08 (ipywidgets and matplotlib: the edge of the package, not the core).
+"""Sliders for chapters 07, 08 and 09 (ipywidgets and matplotlib: the edge of the package, not the core).
 
 The contract these widgets keep, which the browser tests rely on:
 
@@ -11,14 +11,18 @@ The contract these widgets keep, which the browser tests rely on:
   line; names that exist in the data set carry a trailing `*` (a legend says so), and a line such as
   `new names: 14 of 20 (70%)` gives the share of new ones. Every grid value is computed before the
   slider is shown, so a move only swaps prepared pictures and text.
+- `fast_learning_rate_slider(retrain)` (chapter 09) shows a slider described `learning rate (fast)`;
+  moving it retrains (`retrain(lr)` returns the losses step by step) and redraws the loss curve.
+- Where widgets cannot run (a notebook JupyterLab does not trust yet, a static viewer), each slider
+  shows a line saying to run its cell instead of the widget's text.
 - What the slider shows for temperature T is exactly
   `names_at_temperature(state_dict, config, tokenizer, T, num_samples=20, seed=0)`,
   a plain function that tests can call outside the widget.
 """
-import io
 import math
 import random
 
+from .plots import LossCurvePicture, PathsPicture, distribution_figure, distribution_pictures  # noqa: F401
 from .sample import next_token_probs
 
 TEMPERATURES = [round(0.1 * i, 1) for i in range(21)]  # the slider's grid: 0.0 to 2.0
@@ -106,88 +110,42 @@ def names_report(names, known):
                     f'new names: {new} of {len(names)} ({100 * new / len(names):.0f}%)']
 
 
-# --- Drawing ------------------------------------------------------------------------------------
-# A slider redraws one figure made once: moving lines or bars and saving a PNG is several times
-# faster than building a new figure (contours, layout) for every position.
-
-def png(fig):
-    "A matplotlib figure as PNG bytes."
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format='png', dpi=80)
-    return buffer.getvalue()
-
-
-def distribution_figure(probs, tokenizer, title):
-    "A bar chart of a next-token distribution; BOS (the end of the name) is drawn as '.'."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 2.6))
-    ax.bar(range(len(probs)), probs, color='tab:blue')
-    ax.set_xticks(range(len(probs)), tokenizer.chars + ['.'])
-    ax.set_ylim(0, 1)
-    ax.set_ylabel('probability')
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-
-def distribution_pictures(state_dict, config, tokenizer):
-    "PNG bar charts of the first-letter distribution, one for each temperature of the slider."
-    import matplotlib.pyplot as plt
-    fig = distribution_figure([0.0] * config.vocab_size, tokenizer, '')
-    ax, pictures = fig.axes[0], {}
-    for t in TEMPERATURES:
-        for bar, p in zip(ax.patches, first_token_probs(state_dict, config, t)):
-            bar.set_height(p)
-        ax.set_title(f'first letter of a name at temperature {t:.1f}')
-        pictures[t] = png(fig)
-    plt.close(fig)
-    return pictures
-
-
-class PathsPicture:
-    "Left: each optimizer's path over the contours of the loss. Right: its loss, step by step."
-
-    def __init__(self, loss, names):
-        import matplotlib.pyplot as plt
-        import numpy as np
-        self.loss = loss
-        self.fig, (self.left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
-        X, Y = np.meshgrid(np.linspace(-5, 5, 120), np.linspace(-3, 3, 80))
-        self.left.contour(X, Y, loss(X, Y), levels=np.geomspace(0.01, 50, 14), colors='0.75', linewidths=0.8)
-        self.left.plot(0, 0, 'k*', markersize=10)
-        self.left.set(xlim=(-5, 5), ylim=(-3, 3), xlabel='x', ylabel='y')
-        self.paths = {name: self.left.plot([], [], '.-', markersize=3, linewidth=1)[0] for name in names}
-        self.curves = {name: right.plot([], [], label=name)[0] for name in names}
-        right.set(yscale='log', ylim=(1e-6, 1e4), xlabel='step', ylabel='loss (log scale)',
-                  title='loss along the path')
-        right.legend(loc='upper right', fontsize=8)
-        self.right = right
-        self.fig.tight_layout()
-        plt.close(self.fig)  # drawn on demand as PNG, never shown by the notebook itself
-
-    def png(self, paths, title):
-        for name, points in paths.items():
-            self.paths[name].set_data(*zip(*points))
-            self.curves[name].set_data(range(len(points)), [max(self.loss(x, y), 1e-12) for x, y in points])
-        self.right.set_xlim(0, max(len(points) for points in paths.values()) - 1)
-        self.left.set_title(title)
-        return png(self.fig)
-
-
 # --- The sliders --------------------------------------------------------------------------------
+# Each slider's track is long (one position every 20 px or more) and its picture sits next to what
+# it changes, so that a move shows its effect without scrolling.
+
+TRACK = {'width': '560px', 'max_width': '100%'}
+
+
+def _runnable(box, what):
+    "The box, with a line of HTML shown where widgets cannot run (instead of the widget's repr)."
+    widget_bundle = box._repr_mimebundle_
+
+    def bundle(**kwargs):
+        return {**widget_bundle(**kwargs), 'text/html': f'<p><b>{what}</b> appears here once the notebook '
+                                                       'runs: Run &gt; Run All Cells.</p>'}
+    box._repr_mimebundle_ = bundle
+    return box
+
+
+def _picture(fmt='png', width=760):
+    "An image widget shown at `width` CSS px (its PNGs have twice as many pixels: sharp on any screen)."
+    import ipywidgets as widgets
+    return widgets.Image(format=fmt, layout={'width': f'{width}px', 'max_width': '100%', 'height': 'auto'})
+
 
 def temperature_slider(state_dict, config, tokenizer, docs, num_samples=20, seed=0, value=0.5):
     "A temperature slider over TEMPERATURES: the first-letter distribution and a batch of names."
     import ipywidgets as widgets
     known = set(docs)
     charts = distribution_pictures(state_dict, config, tokenizer)
-    texts = {t: '<pre>' + '\n'.join(names_report(
+    texts = {t: '<pre style="margin: 0; line-height: 1.25">' + '\n'.join(names_report(
         names_at_temperature(state_dict, config, tokenizer, t, num_samples, seed), known)) + '</pre>'
         for t in TEMPERATURES}  # all work happens here, so a move only swaps prepared results
     slider = widgets.FloatSlider(value=value, min=0.0, max=2.0, step=0.1, description='temperature',
-                                 readout_format='.1f', continuous_update=True,
+                                 readout_format='.1f', continuous_update=True, layout=TRACK,
                                  style={'description_width': 'initial'})  # the whole label, not 'temperat...'
-    chart, names = widgets.Image(format='png'), widgets.HTML()
+    chart, names = _picture(width=520), widgets.HTML(layout={'margin': '0 0 0 12px'})
 
     def show(change=None):
         t = round(slider.value, 1)
@@ -195,7 +153,20 @@ def temperature_slider(state_dict, config, tokenizer, docs, num_samples=20, seed
 
     slider.observe(show, names='value')
     show()
-    return widgets.VBox([slider, chart, names])
+    # Chart and names side by side (one under the other in a narrow window).
+    view = widgets.HBox([chart, names], layout={'flex_flow': 'row wrap', 'align_items': 'flex-start'})
+    return _runnable(widgets.VBox([slider, view]), 'The temperature slider')
+
+
+def _log_slider(description, value, low, high, update):
+    "A learning-rate slider on a log scale, four steps per decade, redrawing through update(lr)."
+    import ipywidgets as widgets
+    slider = widgets.FloatLogSlider(value=value, base=10, min=low, max=high, step=0.25, description=description,
+                                    readout_format='.3g', continuous_update=False, layout=TRACK,
+                                    style={'description_width': 'initial'})
+    slider.observe(lambda change: update(float(f'{change["new"]:.3g}')), names='value')
+    update(float(f'{value:.3g}'))
+    return slider
 
 
 def learning_rate_slider(paths, loss, value=0.1):
@@ -205,20 +176,30 @@ def learning_rate_slider(paths, loss, value=0.1):
     surface of `loss(x, y)`. Each picture is drawn on the first visit and kept.
     """
     import ipywidgets as widgets
-    slider = widgets.FloatLogSlider(value=value, base=10, min=-3, max=0, step=0.25, description='learning rate',
-                                    readout_format='.3g', continuous_update=False,
-                                    style={'description_width': 'initial'})
-    image, cache, picture = widgets.Image(format='png'), {}, None
+    image, cache, picture = _picture(), {}, None
 
-    def show(change=None):
+    def show(lr):
         nonlocal picture
-        lr = float(f'{slider.value:.3g}')
         if lr not in cache:
             visited = paths(lr)
             picture = picture or PathsPicture(loss, list(visited))
             cache[lr] = picture.png(visited, f'learning rate {lr:g}')
         image.value = cache[lr]
 
-    slider.observe(show, names='value')
-    show()
-    return widgets.VBox([slider, image])
+    slider = _log_slider('learning rate', value, -3, 0, show)
+    return _runnable(widgets.VBox([slider, image]), 'The learning-rate slider')
+
+
+def fast_learning_rate_slider(retrain, value=1e-2):
+    """Chapter 09's slider, from 1e-4 to 1: `retrain(lr)` trains the model again at that peak
+    learning rate and returns its losses; the picture shows their curve. Each is kept once drawn."""
+    import ipywidgets as widgets
+    image, cache, picture = _picture(), {}, LossCurvePicture()
+
+    def show(lr):
+        if lr not in cache:
+            cache[lr] = picture.png(retrain(lr), lr)
+        image.value = cache[lr]
+
+    slider = _log_slider('learning rate (fast)', value, -4, 0, show)
+    return _runnable(widgets.VBox([slider, image]), 'The fast learning-rate slider')

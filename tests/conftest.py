@@ -1,6 +1,8 @@
 import contextlib
 import io
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Test this checkout's package, whatever else is installed.
 sys.path.insert(0, str(ROOT))
+# `python -m microgpt train` saves its model in the user's folder and `sample` looks there first: the
+# tests, and the notebook kernels nbval starts (they inherit this), get an empty folder of their own.
+os.environ['MICROGPT_HOME'] = tempfile.mkdtemp(prefix='microgpt-home-')
 
 
 def reference_setup():

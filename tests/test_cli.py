@@ -1,12 +1,15 @@
 """`python -m microgpt`: the reference run for every flag combination, and one-line errors."""
+import os
 import random
+import re
+import struct
 import subprocess
 import sys
 
 import pytest
 
 from conftest import ROOT
-from microgpt.cli import main
+from microgpt.cli import main, make_parser
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.optim import Adam, train
 from microgpt.sample import sample
@@ -32,6 +35,13 @@ def recipe(data, steps, seed, lr, n_embd, n_head, n_layer, block_size, temperatu
     return lines
 
 
+@pytest.fixture(autouse=True)
+def own_home(tmp_path, monkeypatch):
+    "Where `train` saves by default and `sample` looks first: a fresh folder for each test."
+    monkeypatch.setenv('MICROGPT_HOME', str(tmp_path / 'home'))
+    return tmp_path / 'home'
+
+
 def run(args, capsys):
     status = main(args)
     out, err = capsys.readouterr()
@@ -45,7 +55,7 @@ def test_train_flags_give_the_recipes_numbers(data, tmp_path, capsys):
         path = tmp_path / 'pets.txt'
         path.write_text('rex\nfido\nbella\nmax\nluna\n', encoding='utf-8')
     status, lines, err = run(['train', '--data', str(path), *SMALL], capsys)
-    assert (status, err) == (0, '')
+    assert status == 0 and err.startswith('saved the trained model to ')  # stderr: stdout is the run alone
     assert lines == recipe(path, 4, 3, 0.02, 8, 2, 2, 5, 0.8, 3)
 
 
@@ -57,10 +67,12 @@ def test_train_defaults_start_like_the_reference(capsys):
 
 def test_sample_continues_the_saved_run(tmp_path, capsys):
     ckpt = tmp_path / 'model.json'
-    _, trained, _ = run(['train', '--steps', '3', '--num-samples', '4', '--save', str(ckpt)], capsys)
-    assert trained[-1] == f'saved the trained model to {ckpt}'
-    status, sampled, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4'], capsys)
-    assert status == 0 and sampled == trained[-6:-1]  # '--- inference ---' and the same four names
+    _, trained, err = run(['train', '--steps', '3', '--num-samples', '4', '--save', str(ckpt)], capsys)
+    assert err == (f'saved the trained model to {ckpt}: '
+                   f'`python -m microgpt sample --checkpoint {ckpt}` samples from it\n')
+    status, sampled, err = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4'], capsys)
+    assert status == 0 and sampled == trained[-5:]  # '--- inference ---' and the same four names
+    assert err == f'sampling from the checkpoint {ckpt}\n'
     _, seeded, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4', '--seed', '7'], capsys)
     assert seeded != sampled
     _, greedy, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '3', '--temperature', '0'], capsys)
@@ -68,8 +80,25 @@ def test_sample_continues_the_saved_run(tmp_path, capsys):
 
 
 def test_sample_defaults_to_the_shipped_checkpoint(capsys):
-    status, lines, _ = run(['sample', '--num-samples', '3'], capsys)
+    status, lines, err = run(['sample', '--num-samples', '3'], capsys)
     assert status == 0 and lines == ['--- inference ---', 'sample  1: marra', 'sample  2: sran', 'sample  3: aralh']
+    assert err.startswith('sampling from the shipped checkpoint')
+
+
+def test_train_saves_where_sample_then_looks(own_home, capsys):
+    status, trained, err = run(['train', '--steps', '3', '--num-samples', '4'], capsys)
+    saved = own_home / 'trained.json'
+    assert status == 0 and err == f'saved the trained model to {saved}: `python -m microgpt sample` samples from it\n'
+    status, sampled, err = run(['sample', '--num-samples', '4'], capsys)
+    assert status == 0 and sampled == trained[-5:]  # the model just trained, continuing its random stream
+    assert err.startswith(f'sampling from the model `train` saved at {saved}')
+
+
+def test_every_flag_has_help(capsys):
+    for command in ('train', 'sample'):
+        parser = make_parser()._subparsers._group_actions[0].choices[command]
+        for action in parser._actions:
+            assert action.help, f'{command} {action.option_strings} has no help text'
 
 
 @pytest.mark.parametrize('args, message', [
@@ -82,6 +111,8 @@ def test_sample_defaults_to_the_shipped_checkpoint(capsys):
     (['train', '--temperature', '-1'], 'must be 0 (greedy) or a positive, finite number, got -1'),
     (['train', '--temperature', 'hot'], "argument --temperature: expected a number, got 'hot'"),
     (['sample', '--temperature', 'nan'], 'must be 0 (greedy) or a positive, finite number, got nan'),
+    (['sample', '--temperature', '1e-310'], '1e-310 is too small to divide the scores by: use 0 for greedy'),
+    (['train', '--temperature', '5e-324'], '5e-324 is too small to divide the scores by'),
     (['sample', '--num-samples', '-2'], 'argument --num-samples: must be a finite number greater than zero'),
     (['train', '--save', 'no/such/folder/model.json'], 'the folder no/such/folder does not exist'),
     (['sample', '--checkpoint', 'no/such/model.json'], 'no checkpoint at no/such/model.json'),
@@ -105,3 +136,47 @@ def test_python_dash_m_exits_2_without_a_traceback():
     assert result.returncode == 2 and result.stdout == ''
     assert result.stderr == ('error: --n-embd (16) must be divisible by --n-head (3): '
                              'every head gets an equal slice of the embedding\n')
+
+
+def run_in(stdout, own_home, *args):
+    env = dict(os.environ, MICROGPT_HOME=str(own_home))
+    return subprocess.Popen([sys.executable, '-m', 'microgpt', *args], cwd=ROOT, env=env, stdout=stdout,
+                            stderr=subprocess.PIPE)
+
+
+@pytest.mark.skipif(os.name == 'nt', reason='pseudo-terminals are POSIX')
+def test_a_terminal_shows_a_progress_bar(own_home):
+    import fcntl
+    import pty
+    import termios
+    leader, follower = pty.openpty()  # a real terminal, as an instructor's: 30 rows of 100 columns
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 100, 0, 0))
+    process = run_in(follower, own_home, 'train', '--steps', '30', '--num-samples', '2')
+    os.close(follower)
+    shown = b''
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal's other end closed: the run is over
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    text = shown.decode()
+    assert text.startswith('num docs: 32469\r\nvocab size: 27\r\nnum params: 4064\r\n')
+    assert 'step    1 /' not in text  # the bar instead of a line per step
+    bars = [part for part in text.split('\r') if part.startswith('training:')]
+    assert len(bars) > 2  # redrawn in place as the steps go
+    assert re.search(r'training: 100%\|█+\| 30/30 \[\d\d:\d\d<00:00, +[\d.]+step/s, loss \d\.\d{4}\]', bars[-1])
+    assert re.search(r'\[\d\d:\d\d<\d\d:\d\d', bars[1])  # elapsed<remaining: the ETA
+    assert re.search(r'\n--- inference ---\r\nsample  1: [a-z]+\r\nsample  2: [a-z]+\r\n$', text)
+    assert process.stderr.read().decode().startswith('saved the trained model to ')
+
+
+def test_piped_output_is_the_line_by_line_run(own_home):
+    process = run_in(subprocess.PIPE, own_home, 'train', *SMALL)
+    out, _ = process.communicate(timeout=60)
+    expected = recipe(ROOT / 'data' / 'names.txt', 4, 3, 0.02, 8, 2, 2, 5, 0.8, 3)
+    assert process.returncode == 0 and out == ('\n'.join(expected) + '\n').encode()

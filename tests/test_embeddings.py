@@ -151,3 +151,51 @@ def test_cross_entropy_is_minus_the_log_of_the_target_probability():
     for target in range(3):
         assert math.isclose(cross_entropy(logits, target).data, -math.log(softmax(logits)[target].data))
     assert cross_entropy([Value(100.0), Value(0.0)], 0).data < 1e-40
+
+
+# The bigram baseline of chapter 04, pure Python, against the NumPy engine's independent version.
+def test_bigram_counts_count_each_pair_of_every_sequence():
+    from microgpt.embeddings import bigram_counts
+    from microgpt.tokenizer import Tokenizer
+    tok = Tokenizer(['a', 'b'])  # BOS is 2
+    # 'ab' gives BOS a, a b, b BOS; 'b' gives BOS b, b BOS; 'bbbbb', cut to block size 3, BOS b, b b, b b.
+    counts = bigram_counts(['ab', 'b', 'bbbbb'], tok, block_size=3)
+    assert counts == [[0, 1, 0], [0, 2, 2], [1, 2, 0]]
+
+
+def test_bigram_probs_make_every_pair_possible_and_rows_add_up_to_one():
+    from microgpt.embeddings import bigram_probs
+    counts = [[0, 3, 1], [2, 0, 0], [5, 5, 0]]
+    probs = bigram_probs(counts)
+    assert all(math.isclose(sum(row), 1) for row in probs)
+    assert min(min(row) for row in probs) > 0
+    assert probs[0] == pytest.approx([1 / 7, 4 / 7, 2 / 7])
+    assert bigram_probs(counts, smoothing=0)[1] == [1.0, 0.0, 0.0]  # no smoothing: counts as they are
+
+
+def test_bigram_baseline_matches_the_numpy_engine_on_the_held_out_split():
+    np = pytest.importorskip('numpy')
+    from microgpt import fast
+    from microgpt.embeddings import bigram_counts, bigram_loss, bigram_probs
+    from microgpt.tokenizer import held_out_split
+    _, docs, tok, config, _ = reference_setup()
+    train_docs, val_docs = held_out_split(docs)
+    probs = bigram_probs(bigram_counts(train_docs, tok, config.block_size))
+    logprobs = fast.bigram_logprobs(train_docs, tok, config.block_size)
+    assert np.allclose(np.log(probs), logprobs, rtol=0, atol=1e-12)
+    for split in (val_docs, train_docs[:2000]):
+        assert bigram_loss(probs, split, tok, config.block_size) == pytest.approx(
+            fast.bigram_loss(logprobs, split, tok, config.block_size), abs=1e-12)
+    baseline = bigram_loss(probs, val_docs, tok, config.block_size)
+    assert baseline < math.log(tok.vocab_size) - 0.5  # far better than guessing uniformly
+
+
+def test_without_smoothing_a_held_out_pair_never_seen_in_training_makes_the_loss_infinite():
+    from microgpt.embeddings import bigram_counts, bigram_loss, bigram_probs
+    from microgpt.tokenizer import held_out_split
+    _, docs, tok, config, _ = reference_setup()
+    train_docs, val_docs = held_out_split(docs)
+    counts = bigram_counts(train_docs, tok, config.block_size)
+    with pytest.raises(ValueError):  # log(0): chapter 04's reason for adding one to every count
+        bigram_loss(bigram_probs(counts, smoothing=0), val_docs, tok, config.block_size)
+    assert math.isfinite(bigram_loss(bigram_probs(counts), val_docs, tok, config.block_size))

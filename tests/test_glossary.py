@@ -45,17 +45,23 @@ def entries():
 
 
 def sections(nb_path):
-    "Each heading's anchor (as JupyterLab makes it: spaces to dashes) and the markdown up to the next heading."
-    out, anchor = {}, None
-    for cell in markdown(nb_path):
-        for line in cell.splitlines():
+    """Each heading's anchor (as JupyterLab makes it: spaces to dashes) and the markdown up to the next
+    heading; the sections of a markdown cell are also found together as `cell-id=ID` (the form the
+    glossary links use, see chapters/tidy.py)."""
+    nb = json.loads(nb_path.read_text(encoding='utf-8'))
+    out, anchor, cell_anchor = {}, None, {}
+    for cell in nb['cells']:
+        if cell['cell_type'] != 'markdown':
+            continue
+        for line in ''.join(cell['source']).splitlines():
             heading = re.match(r'#+\s+(.*)', line)
             if heading:
                 anchor = re.sub(r'[`*]', '', heading[1]).strip().replace(' ', '-')
                 out[anchor] = line
+                cell_anchor.setdefault(f'cell-id={cell["id"]}', []).append(anchor)
             elif anchor:
                 out[anchor] += '\n' + line
-    return out
+    return out | {cell_id: '\n'.join(out[a] for a in anchors) for cell_id, anchors in cell_anchor.items()}
 
 
 def test_every_taught_term_has_an_entry_in_alphabetical_order():

@@ -80,8 +80,8 @@ class Stored:
                 elif out['output_type'] == 'execute_result' and set(data) == {'text/plain'}:
                     texts.append(_text(data['text/plain']))
                 counts['png'] += 'image/png' in data
-                counts['svg'] += 'image/svg+xml' in data or ('text/html' in data and '<svg' in _text(data['text/html'])
-                                                            and 'image/png' not in data)
+                html = _text(data.get('text/html', '')) if 'image/png' not in data else ''
+                counts['svg'] += 'image/svg+xml' in data or '<svg' in html or 'data:image/svg+xml' in html
                 counts['widgets'] += WIDGET_MIME in data
             texts = [normalize(self.sanitize(t)) for t in texts]
             self.cells.append({'index': i, 'type': cell['cell_type'], 'counts': counts,
@@ -99,14 +99,14 @@ class Stored:
 class Notebook:
     "A notebook open in its own browser page of the test JupyterLab."
 
-    def __init__(self, browser, server, root, path):
+    def __init__(self, browser, server, root, path, viewport=(1280, 900)):
         self.server = server
         self.path = Path(path)
         self.rel = self.path.relative_to(root).as_posix()
         self.name = self.path.name
         # A browser context of its own: no storage or window state carries over between notebooks
         # (JupyterLab sends a second window sharing storage to another workspace while it loads).
-        self.context = browser.new_context(viewport={'width': 1280, 'height': 900})
+        self.context = browser.new_context(viewport={'width': viewport[0], 'height': viewport[1]})
         self.page = self.context.new_page()
         self.page.set_default_timeout(UI_TIMEOUT * 1000)
         self.timings = {}

@@ -1,0 +1,75 @@
+"""A normal install works on its own: the wheel, installed into a fresh virtual environment, carries the
+names and the shipped checkpoint, runs a chapter copied alone to an empty folder, and the command line
+with its defaults. Slow (it builds a wheel and installs the course's dependencies): `-m slow` selects it."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+SOURCES = ['microgpt', 'setup.py', 'MANIFEST.in', 'pyproject.toml', 'README.md', 'data/names.txt',
+           'data/checkpoint.json']
+
+
+def run(*cmd, **kwargs):
+    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, encoding='utf-8', **kwargs)
+    assert result.returncode == 0, f'{cmd} failed:\n{result.stdout}\n{result.stderr}'
+    return result
+
+
+@pytest.fixture(scope='module')
+def installed(tmp_path_factory):
+    "The Python of a fresh virtual environment with the wheel (and the course's extras) installed."
+    work = tmp_path_factory.mktemp('install')
+    source = work / 'source'  # a copy, so that building leaves nothing in the checkout
+    for name in SOURCES:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copyfile
+        copy(ROOT / name, source / name)
+    run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--quiet', '-w', work / 'dist', source)
+    [wheel] = (work / 'dist').glob('microgpt_course-*.whl')
+    run(sys.executable, '-m', 'venv', work / 'venv')
+    python = work / 'venv' / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
+    # From the index pip is configured with (or its cache): the same packages the course installs.
+    run(python, '-m', 'pip', 'install', '--quiet', f'{wheel}[course]', 'pytest', 'nbval')
+    return python
+
+
+@pytest.fixture
+def elsewhere(tmp_path, monkeypatch):
+    "An empty folder with no checkout near it, and an empty folder for the model `train` saves."
+    monkeypatch.setenv('MICROGPT_HOME', str(tmp_path / 'home'))
+    (tmp_path / 'work').mkdir()
+    return tmp_path / 'work'
+
+
+def test_the_data_travel_with_the_package(installed, elsewhere):
+    code = ('import microgpt, microgpt.checkpoint as c, microgpt.tokenizer as t\n'
+            'print(microgpt.__file__); print(c.SHIPPED); print(len(t.load_docs()))')
+    package, shipped, docs = run(installed, '-c', code, cwd=elsewhere).stdout.splitlines()
+    venv = installed.parent.parent
+    assert package.startswith(str(venv)) and shipped.startswith(str(venv))
+    assert docs == '32469'
+
+
+def test_a_chapter_alone_passes_nbval(installed, elsewhere):
+    shutil.copyfile(ROOT / 'chapters' / '08_sampling.ipynb', elsewhere / '08_sampling.ipynb')
+    result = subprocess.run([installed, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--nbval',
+                             '--nbval-current-env', f'--nbval-sanitize-with={ROOT / "chapters" / "sanitize.cfg"}',
+                             '08_sampling.ipynb'], cwd=elsewhere, capture_output=True, text=True, encoding='utf-8')
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_command_line_with_its_defaults(installed, elsewhere):
+    shipped = run(installed, '-m', 'microgpt', 'sample', '--num-samples', '3', cwd=elsewhere)
+    assert shipped.stdout == '--- inference ---\nsample  1: marra\nsample  2: sran\nsample  3: aralh\n'
+    trained = run(installed, '-m', 'microgpt', 'train', '--steps', '3', '--num-samples', '2', cwd=elsewhere)
+    assert trained.stdout.startswith('num docs: 32469\n') and 'step    3 /    3 | loss ' in trained.stdout
+    saved = elsewhere.parent / 'home' / 'trained.json'
+    assert trained.stderr == f'saved the trained model to {saved}: `python -m microgpt sample` samples from it\n'
+    again = run(installed, '-m', 'microgpt', 'sample', '--num-samples', '2', cwd=elsewhere)
+    assert again.stdout == '\n'.join(trained.stdout.splitlines()[-3:]) + '\n'  # the model just trained
