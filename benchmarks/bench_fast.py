@@ -8,7 +8,7 @@ both alike: each round times one scalar step, then a block of consecutive fast s
 engine trains (one step alone, right after a scalar step has filled the caches with some 60,000
 Python objects, is slower; that figure is printed too). Checks the course's targets: a fast training
 step at least 200x faster than a scalar one, and a 300-step retrain (the learning-rate slider of
-chapter 09) within 1 s. Exits with status 1 when a target is missed.
+chapter 10) within 1 s. Exits with status 1 when a target is missed.
 """
 import argparse
 import random
@@ -82,7 +82,7 @@ def main():
     start = time.perf_counter()
     for _ in fast.train(docs, tok, big, large, fast.Adam(big), 200):
         pass
-    print(f'chapter 09 larger model (n_layer 4, n_embd 32, block 16): '
+    print(f'chapter 10 larger model (n_layer 4, n_embd 32, block 16): '
           f'{(time.perf_counter() - start) / 200 * 1e3:.3f} ms per step')
 
     missed = [f'speed-up {ratio:.0f}x < {SPEED_TARGET}x'] * (ratio < SPEED_TARGET)

@@ -16,6 +16,7 @@ CHAPTERS = [
     ('07_adam', 'Adam and training', 'optim', ['06_mlp']),
     ('08_sampling', 'Sampling', 'sample', ['07_adam']),
     ('09_efficiency', 'Efficiency', 'fast', ['08_sampling']),
+    ('10_scale', 'Training at scale', 'scale', ['09_efficiency']),
 ]
 
 

@@ -4,8 +4,7 @@
 __all__ = ['ZERO_INIT', 'LOG2E', 'LN2_HI', 'LN2_LO', 'INV_FACTORIAL', 'shapes', 'Params', 'init_params', 'from_state_dict',
            'to_state_dict', 'matmul', 'exp', 'cos', 'cosine_lr', 'rmsnorm', 'split_heads', 'merge_heads', 'attention',
            'mlp', 'check_ids', 'forward', 'rmsnorm_backward', 'mlp_backward', 'attention_backward', 'log_softmax',
-           'loss_and_grad', 'Adam', 'train', 'next_token_probs', 'sample', 'mean_loss', 'bigram_logprobs',
-           'bigram_loss', 'torch_loss']
+           'loss_and_grad', 'Adam', 'train', 'next_token_probs', 'sample']
 
 # %% ../chapters/09_efficiency.ipynb #6fb54eb9
 import math
@@ -316,54 +315,3 @@ def sample(params, config, tokenizer, temperature=0.5, rng=random):
             break
         ids.append(token_id)
     return tokenizer.decode(ids[1:])
-
-# %% ../chapters/09_efficiency.ipynb #00aa07ee
-def mean_loss(docs, tokenizer, params, config):
-    "Cross-entropy per predicted token over docs, without learning from them (forward pass only)."
-    total = count = 0
-    for doc in docs:
-        tokens = tokenizer.sequence(doc, config.block_size)
-        logits, _ = forward(tokens[:-1], params, config)
-        total -= log_softmax(logits)[np.arange(len(tokens) - 1), tokens[1:]].sum()
-        count += len(tokens) - 1
-    return float(total / count)
-
-
-def bigram_logprobs(docs, tokenizer, block_size):
-    "The counting baseline: log P(next | current) from pair counts, plus one so no pair is impossible."
-    counts = np.ones((tokenizer.vocab_size, tokenizer.vocab_size))
-    for doc in docs:
-        tokens = tokenizer.sequence(doc, block_size)
-        np.add.at(counts, (tokens[:-1], tokens[1:]), 1)
-    return np.log(counts / counts.sum(axis=1, keepdims=True))
-
-
-def bigram_loss(logprobs, docs, tokenizer, block_size):
-    "The bigram table's cross-entropy per predicted token over docs, scored like mean_loss."
-    total = count = 0
-    for doc in docs:
-        tokens = tokenizer.sequence(doc, block_size)
-        total -= logprobs[tokens[:-1], tokens[1:]].sum()
-        count += len(tokens) - 1
-    return float(total / count)
-
-# %% ../chapters/09_efficiency.ipynb #9b2ac02b
-def torch_loss(tokens, params, config):
-    "The same model written in PyTorch, from copies of params; returns (loss, {name: weight tensor})."
-    import torch
-    w = {name: torch.tensor(a, requires_grad=True) for name, a in params.w.items()}
-    inputs, targets = torch.tensor(tokens[:-1]), torch.tensor(tokens[1:])
-    T, C, H = len(inputs), config.n_embd, config.n_head
-
-    def norm(x):
-        return x * (x.pow(2).mean(-1, keepdim=True) + 1e-5) ** -0.5
-
-    future = torch.ones(T, T, dtype=torch.bool).triu(1)
-    x = norm(w['wte'][inputs] + w['wpe'][:T])
-    for i in range(config.n_layer):
-        xn = norm(x)
-        q, k, v = ((xn @ w[f'layer{i}.attn_{n}'].T).view(T, H, C // H).transpose(0, 1) for n in ('wq', 'wk', 'wv'))
-        att = (q @ k.transpose(1, 2) / (C // H) ** 0.5).masked_fill(future, float('-inf')).softmax(-1)
-        x = x + (att @ v).transpose(0, 1).reshape(T, C) @ w[f'layer{i}.attn_wo'].T
-        x = x + torch.relu(norm(x) @ w[f'layer{i}.mlp_fc1'].T).pow(2) @ w[f'layer{i}.mlp_fc2'].T
-    return torch.nn.functional.cross_entropy(x @ w['lm_head'].T, targets), w

@@ -11,7 +11,7 @@ The contract these widgets keep, which the browser tests rely on:
   line; names that exist in the data set carry a trailing `*` (a legend says so), and a line such as
   `new names: 14 of 20 (70%)` gives the share of new ones. Every grid value is computed before the
   slider is shown, so a move only swaps prepared pictures and text.
-- `fast_learning_rate_slider(retrain)` (chapter 09) shows a slider described `learning rate (fast)`;
+- `fast_learning_rate_slider(retrain)` (chapter 10) shows a slider described `learning rate (fast)`;
   moving it retrains (`retrain(lr)` returns the losses step by step) and redraws the loss curve.
 - Where widgets cannot run (a notebook JupyterLab does not trust yet, a static viewer), each slider
   shows a line saying to run its cell instead of the widget's text.
@@ -191,7 +191,7 @@ def learning_rate_slider(paths, loss, value=0.1):
 
 
 def fast_learning_rate_slider(retrain, value=1e-2):
-    """Chapter 09's slider, from 1e-4 to 1: `retrain(lr)` trains the model again at that peak
+    """Chapter 10's slider, from 1e-4 to 1: `retrain(lr)` trains the model again at that peak
     learning rate and returns its losses; the picture shows their curve. Each is kept once drawn."""
     import ipywidgets as widgets
     image, cache, picture = _picture(), {}, LossCurvePicture()

@@ -40,6 +40,16 @@ def test_a_query_that_is_not_two_numbers_fails(q):
 def causal_weights(scores):
     out = []
     for i, row in enumerate(scores):
+        top = max(row[:i + 1])
+        exps = [math.exp(s - top) for s in row[:i + 1]]
+        out.append([e / sum(exps) for e in exps] + [0.0] * (len(row) - i - 1))
+    return out
+
+
+def naive_causal_weights(scores):
+    "Right on small scores, but math.exp of a large score overflows."
+    out = []
+    for i, row in enumerate(scores):
         exps = [math.exp(s) for s in row[:i + 1]]
         out.append([e / sum(exps) for e in exps] + [0.0] * (len(row) - i - 1))
     return out
@@ -72,6 +82,10 @@ def test_the_reference_causal_weights_pass():
 ])
 def test_wrong_causal_weights_fail_with_a_hint(wrong, words):
     assert_fails(ch05.check_causal_weights(wrong), *words)
+
+
+def test_causal_weights_without_the_max_subtracted_fail_on_large_scores():
+    assert_fails(ch05.check_causal_weights(naive_causal_weights), 'OverflowError', 'largest allowed score')
 
 
 def test_a_mask_that_hides_the_diagonal_fails():

@@ -1,6 +1,5 @@
 """The NumPy engine (microgpt/fast.py) computes what the scalar engine computes."""
 import itertools
-import math
 import random
 
 import numpy as np
@@ -217,32 +216,3 @@ def test_bad_input_gets_a_clear_error(call, error, words):
     params = fast.init_params(DEFAULT, random.Random(0))
     with pytest.raises(error, match=words):
         call(params)
-
-
-def test_bigram_baseline_is_a_probability_table_that_beats_guessing():
-    docs = shuffled_docs(random.Random(42))
-    table = fast.bigram_logprobs(docs[:-1000], TOK, 8)
-    assert np.allclose(np.exp(table).sum(axis=1), 1)
-    held_out = fast.bigram_loss(table, docs[-1000:], TOK, 8)
-    assert 2.3 < held_out < math.log(TOK.vocab_size)
-    assert fast.bigram_loss(table, docs[:1000], TOK, 8) < held_out + 0.05  # no worse on its own data
-
-
-def test_mean_loss_is_the_per_token_loss_of_the_forward_pass():
-    params = fast.init_params(DEFAULT, random.Random(0))
-    tokens = TOK.sequence('olivia', DEFAULT.block_size)
-    assert fast.mean_loss(['olivia'], TOK, params, DEFAULT) == pytest.approx(
-        fast.loss_and_grad(tokens, params, DEFAULT), abs=1e-12)
-    assert fast.mean_loss(['olivia'], TOK, params, DEFAULT) == pytest.approx(math.log(TOK.vocab_size), abs=0.05)
-
-
-def test_pytorch_peer_gives_the_same_loss_and_gradients():
-    torch = pytest.importorskip('torch', reason='PyTorch is not installed: the optional peer check is skipped')
-    _, params, _ = run('fast', DEFAULT, 500, stop=50)
-    tokens = TOK.sequence('christopher', DEFAULT.block_size)
-    ours = fast.loss_and_grad(tokens, params, DEFAULT)
-    theirs, w = fast.torch_loss(tokens, params, DEFAULT)
-    theirs.backward()
-    assert theirs.dtype == torch.float64 and theirs.item() == pytest.approx(ours, abs=1e-12)
-    for key in w:
-        assert np.abs(w[key].grad.numpy() - params.g[key]).max() < 1e-10, key

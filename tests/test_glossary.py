@@ -1,14 +1,20 @@
-"""The glossary defines every term the chapters teach, and links each to the section that teaches it."""
+"""The glossary defines every term the chapters teach, and links each to the section that teaches it first.
+
+A term is taught where it first appears in bold, or under a heading that names it, in course order. A
+chapter's opening cell only announces what the chapter will teach: a bold term there counts only when the
+chapter teaches it nowhere else. Chapter 00 teaches nothing (it shows where the course goes).
+"""
 import json
 import re
 
 import pytest
 
 from conftest import ROOT
+from microgpt.course import CHAPTERS as COURSE
 
 CHAPTERS = ROOT / 'chapters'
 GLOSSARY = CHAPTERS / '99_glossary.ipynb'
-# The terms each chapter promises to teach, spelled as the course spells them.
+# The terms each chapter teaches first, spelled as the course spells them.
 TAUGHT = {
     '01_derivatives': ['Derivative', 'Local Gradient', 'Chain Rule', 'Gradient', 'Gradient Descent', 'Epsilon'],
     '02_autograd': ['Autograd', 'Computation Graph', 'Forward Pass', 'Backward Pass', 'Topological Sort',
@@ -17,51 +23,92 @@ TAUGHT = {
                      'Block Size'],
     '04_embeddings': ['Parameters', 'Hyperparameter', 'Weight Matrix', 'State Dict', 'Embedding', 'Embedding Table',
                       'Position Embedding', 'Linear Layer', 'Dot Product', 'Logits', 'Softmax',
-                      'Probability Distribution', 'Cross-Entropy Loss'],
+                      'Probability Distribution', 'Cross-Entropy Loss', 'Loss'],
     '05_attention': ['Attention', 'Query (Q)', 'Key (K)', 'Value (V)', 'Scaled Attention', 'Head',
                      'Multi-Head Attention', 'Output Projection', 'KV Cache', 'Causal Masking'],
     '06_mlp': ['MLP', 'Activation Function', 'ReLU', 'Normalization', 'RMSNorm', 'Pre-normalization',
                'Residual Connection', 'Layer', 'Transformer'],
     '07_adam': ['Training', 'Training Step', 'Epoch', 'Learning Rate', 'Cosine Decay', 'Momentum',
-                'Exponential Moving Average', 'Adam', 'Bias Correction', 'Loss'],
+                'Exponential Moving Average', 'Adam', 'Bias Correction'],
     '08_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature'],
 }
-ENTRY = re.compile(r'^\*\*(?P<term>[^*]+)\*\*: (?P<definition>.+) \(\[[^\]]+\]\((?P<nb>[\w.]+\.ipynb)#(?P<anchor>[^)]+)\)\)$')
+# Terms the course first teaches under a longer name: its first loss is the cross-entropy loss.
+TAUGHT_AS = {'Loss': ['Loss', 'Cross-Entropy Loss']}
+# Terms with a second sense, taught later: the entry links to each (first sense first).
+SECOND_SENSE = {'Epsilon': '06_mlp'}  # a nudge's size in 01; a guard against dividing by zero in 06 and 07
+
+ENTRY = re.compile(r'^\*\*(?P<term>[^*]+)\*\*: (?P<definition>.+?) \((?P<links>\[.+\))\)$')
+LINK = re.compile(r'\[[^\]]+\]\((?P<nb>[\w.]+)\.ipynb#(?P<anchor>[^)]+)\)')
+TEACHING_CHAPTERS = [nb for nb, _, module, _ in COURSE if module]
 
 
 def markdown(nb_path):
-    nb = json.loads(nb_path.read_text(encoding='utf-8'))
-    return [''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'markdown']
+    "The markdown cells' sources, with True for the chapter's opening cell."
+    cells = json.loads(nb_path.read_text(encoding='utf-8'))['cells']
+    return [(i == 0, ''.join(c['source'])) for i, c in enumerate(cells) if c['cell_type'] == 'markdown']
 
 
 def entries():
     found = {}
-    for cell in markdown(GLOSSARY):
+    for _, cell in markdown(GLOSSARY):
         for line in cell.splitlines():
             m = ENTRY.match(line.strip())
             if m:
-                found[m['term']] = m
+                found[m['term']] = [(link['nb'], link['anchor']) for link in LINK.finditer(m['links'])]
     return found
 
 
 def sections(nb_path):
-    """Each heading's anchor (as JupyterLab makes it: spaces to dashes) and the markdown up to the next
-    heading; the sections of a markdown cell are also found together as `cell-id=ID` (the form the
-    glossary links use, see chapters/tidy.py)."""
-    nb = json.loads(nb_path.read_text(encoding='utf-8'))
-    out, anchor, cell_anchor = {}, None, {}
-    for cell in nb['cells']:
-        if cell['cell_type'] != 'markdown':
-            continue
-        for line in ''.join(cell['source']).splitlines():
-            heading = re.match(r'#+\s+(.*)', line)
+    "Every section in order: its anchor (as JupyterLab makes it), heading level and text, and the markdown under it."
+    out = []
+    for opening, cell in markdown(nb_path):
+        for line in cell.splitlines():
+            heading = re.match(r'(#+)\s+(.*)', line)
             if heading:
-                anchor = re.sub(r'[`*]', '', heading[1]).strip().replace(' ', '-')
-                out[anchor] = line
-                cell_anchor.setdefault(f'cell-id={cell["id"]}', []).append(anchor)
-            elif anchor:
-                out[anchor] += '\n' + line
-    return out | {cell_id: '\n'.join(out[a] for a in anchors) for cell_id, anchors in cell_anchor.items()}
+                text = re.sub(r'[`*]', '', heading[2]).strip()
+                out.append({'anchor': text.replace(' ', '-'), 'level': len(heading[1]), 'heading': text,
+                            'body': '', 'opening': ''})
+            elif out:
+                out[-1]['opening' if opening else 'body'] += '\n' + line
+    return out
+
+
+def resolve(nb, anchor):
+    """The heading anchors a link lands on: a `cell-id=ID` link (chapters/tidy.py writes them, since JupyterLab
+    finds a cell on the first click) lands on the headings of that markdown cell."""
+    if not anchor.startswith('cell-id='):
+        return [anchor]
+    cells = json.loads((CHAPTERS / f'{nb}.ipynb').read_text(encoding='utf-8'))['cells']
+    cell = next((c for c in cells if c['id'] == anchor[len('cell-id='):]), None)
+    if cell is None or cell['cell_type'] != 'markdown':
+        return []
+    headings = re.findall(r'^#+\s+(.*)$', ''.join(cell['source']), re.MULTILINE)
+    return [re.sub(r'[`*]', '', h).strip().replace(' ', '-') for h in headings]
+
+
+def in_bold(term, text):
+    words = r'\s+'.join(re.escape(w) for w in term.split())
+    return re.search(rf'\*\*{words}s?\*\*', text, re.IGNORECASE) is not None
+
+
+def names(term, heading):
+    "A heading names a term when one of its parts (split at ':', ',' and 'and') is the term."
+    bare = re.sub(r'\s*\(.*\)', '', term).lower()  # 'Query (Q)' is named by 'Query'
+    parts = [re.sub(r'^(the|a)\s+', '', p.strip().lower()) for p in re.split(r':|,|\band\b', heading)]
+    return any(p in (bare, bare + 's') for p in parts)
+
+
+def teaching_sites(term):
+    "(chapter, anchor) of every section that teaches the term, in course order."
+    spellings = TAUGHT_AS.get(term, [term])
+    for nb in TEACHING_CHAPTERS:
+        found, announced = [], []
+        for s in sections(CHAPTERS / f'{nb}.ipynb'):
+            if any((s['level'] > 1 and names(t, s['heading'])) or in_bold(t, s['body']) for t in spellings):
+                found.append((nb, s['anchor']))
+            elif any(in_bold(t, s['opening']) for t in spellings):
+                announced.append((nb, s['anchor']))
+        yield from found or announced
 
 
 def test_every_taught_term_has_an_entry_in_alphabetical_order():
@@ -72,12 +119,30 @@ def test_every_taught_term_has_an_entry_in_alphabetical_order():
 
 
 @pytest.mark.parametrize('term, chapter', [(t, c) for c, ts in TAUGHT.items() for t in ts])
-def test_entry_links_to_the_section_that_teaches_the_term(term, chapter):
-    entry = entries()[term]
-    assert entry['nb'] == f'{chapter}.ipynb', f'{term} is taught in {chapter}'
-    text = sections(CHAPTERS / entry['nb']).get(entry['anchor'])
-    assert text is not None, f'{entry["nb"]} has no heading with anchor #{entry["anchor"]}'
-    # Taught there: in the heading itself or in bold at its first use.
-    pattern = rf'(^#+ .*\b{re.escape(term)}|\*\*{re.escape(term)}\*\*)'
-    assert re.search(pattern, text, re.IGNORECASE | re.MULTILINE), \
-        f'{term} is not in a heading or in bold in section #{entry["anchor"]} of {entry["nb"]}'
+def test_entry_links_to_the_section_that_teaches_the_term_first(term, chapter):
+    links = entries()[term]
+    sites = list(teaching_sites(term))
+    assert sites, f'no chapter has {term!r} in bold or in a heading that names it'
+    assert sites[0][0] == chapter, f'{term} is first taught in {sites[0][0]}, not {chapter}'
+    nb, anchor = links[0]
+    assert nb == sites[0][0] and sites[0][1] in resolve(nb, anchor), \
+        f'{term} is first taught at {sites[0][0]}.ipynb#{sites[0][1]}, not at {nb}.ipynb#{anchor}'
+    for nb, anchor in links[1:]:
+        assert any((nb, a) in sites for a in resolve(nb, anchor)), \
+            f'{term} is not taught at {nb}.ipynb#{anchor} (no bold use, no heading naming it)'
+
+
+@pytest.mark.parametrize('term, chapter', SECOND_SENSE.items())
+def test_a_term_with_two_senses_links_to_each(term, chapter):
+    links = entries()[term]
+    first_there = next(site for site in teaching_sites(term) if site[0] == chapter)
+    assert len(links) == 2 and links[1][0] == chapter and first_there[1] in resolve(*links[1]), \
+        f'{term} has a second sense first taught at {chapter}.ipynb#{first_there[1]}: link to it after the first'
+
+
+def test_every_link_target_exists():
+    for term, links in entries().items():
+        for nb, anchor in links:
+            anchors = [s['anchor'] for s in sections(CHAPTERS / f'{nb}.ipynb')]
+            landed = resolve(nb, anchor)
+            assert landed and all(a in anchors for a in landed), f'{term}: {nb}.ipynb has no heading at #{anchor}'

@@ -6,7 +6,7 @@ import pytest
 from microgpt.autograd import Value
 from microgpt.embeddings import GPTConfig, cross_entropy, init_state_dict, parameters
 from microgpt.model import gpt, kv_cache
-from microgpt.optim import Adam, cosine_lr, document_loss, train, train_step
+from microgpt.optim import Adam, cosine_lr, document_loss, float_weights, gpt_floats, mean_loss, train, train_step
 from microgpt.tokenizer import Tokenizer
 
 CONFIG = GPTConfig(vocab_size=4, n_embd=4, n_head=2, n_layer=1, block_size=4)
@@ -76,3 +76,32 @@ def test_train_refuses_a_bad_number_of_steps(num_steps):
     sd = init_state_dict(CONFIG, random.Random(0))
     with pytest.raises(ValueError, match='num_steps must be a positive whole number'):
         next(train(['ab'], TOKENIZER, sd, CONFIG, Adam(parameters(sd)), num_steps))
+
+
+def every_weight_random(config, seed):
+    "A state dict with no zero matrices, so that attention and the MLP both count in the output."
+    rng = random.Random(seed)
+    return {name: [[Value(rng.gauss(0, 0.5)) for _ in row] for row in mat]
+            for name, mat in init_state_dict(config, rng).items()}
+
+
+def test_gpt_floats_gives_the_logits_of_gpt():
+    config = GPTConfig(vocab_size=4, n_embd=4, n_head=2, n_layer=2, block_size=4)
+    state_dict = every_weight_random(config, 3)
+    weights = float_weights(state_dict)
+    (keys, values), (float_keys, float_values) = kv_cache(config), kv_cache(config)
+    for pos, token in enumerate([3, 0, 2, 1]):
+        want = [logit.data for logit in gpt(token, pos, keys, values, state_dict, config)]
+        assert gpt_floats(token, pos, float_keys, float_values, weights, config) == pytest.approx(want, abs=1e-12)
+
+
+def test_mean_loss_is_the_cross_entropy_per_predicted_token():
+    state_dict = every_weight_random(CONFIG, 4)
+    docs = ['abcab', 'a', 'cab']  # 'abcab' is cut to the block size: 4 predictions, like 'cab'; 'a' has 2
+    sequences = [TOKENIZER.sequence(doc, CONFIG.block_size) for doc in docs]
+    per_name = [document_loss(s, state_dict, CONFIG).data for s in sequences]
+    counts = [len(s) - 1 for s in sequences]
+    per_token = sum(loss * n for loss, n in zip(per_name, counts)) / sum(counts)
+    got = mean_loss(docs, TOKENIZER, state_dict, CONFIG)
+    assert got == pytest.approx(per_token, rel=1e-12)
+    assert got != pytest.approx(sum(per_name) / len(per_name), rel=1e-6)  # not the mean of per-name losses

@@ -76,7 +76,7 @@ def check_causal_weights(fn):
         return failed(f'the result should be {len(scores)} rows of {len(scores)} numbers',
                       'keep the zeros for the masked positions, so that every row is as long as the input.')
     if _close(got, reference_causal_weights(scores)):
-        return passed('every row sums to 1 and no position looks ahead: the same weights the KV cache gives.')
+        return _check_large_scores(fn)
     if _close(got, _softmax_rows(scores, lambda i, j: True)):
         return failed('each row is a softmax over all positions, the future included.',
                       'before the softmax, drop (or set to -inf) every score with j > i.')
@@ -94,6 +94,21 @@ def check_causal_weights(fn):
         return failed('not every row sums to 1.', 'apply softmax to each row (after masking), so its weights add up to 1.')
     return failed('the weights differ from a softmax over the allowed scores.',
                   'for row i: take exp of scores[i][0..i], divide each by their sum, then pad with zeros.')
+
+
+def _check_large_scores(fn):
+    "Scores in the hundreds, as a trained model can give: exp() of them overflows unless the max is subtracted."
+    scores = [[1000.0, 990.0, 1010.0], [-1000.0, -999.0, 0.0], [500.0, 501.0, 502.0]]
+    try:
+        got = [[float(getattr(w, 'data', w)) for w in row] for row in fn([row[:] for row in scores])]
+    except (OverflowError, ZeroDivisionError) as e:
+        return failed(f'with scores as large as 1000 your function raised {type(e).__name__}: {e}',
+                      "subtract the largest allowed score of each row before math.exp, as chapter 04's "
+                      'softmax does: the weights stay the same, and exp never sees a number above 0.')
+    if not _close(got, reference_causal_weights(scores)):
+        return failed('with scores as large as 1000 the weights come out wrong.',
+                      'subtract the largest allowed score of each row before math.exp.')
+    return passed('every row sums to 1 and no position looks ahead: the same weights the KV cache gives.')
 
 
 def reference_cache_size(config, n_tokens):

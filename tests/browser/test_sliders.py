@@ -30,8 +30,8 @@ def redrawn(slider, before):
     return predicate
 
 
-@pytest.mark.parametrize('prefix, description', [('07_', 'learning rate'), ('09_', 'learning rate (fast)')],
-                         ids=['07 learning rate', '09 learning rate (fast)'])
+@pytest.mark.parametrize('prefix, description', [('07_', 'learning rate'), ('10_', 'learning rate (fast)')],
+                         ids=['07 learning rate', '10 learning rate (fast)'])
 def test_learning_rate_slider_redraws_the_loss_picture(prefix, description, runs):
     path = chapter(prefix)
     nb, _ = runs.get(path)
