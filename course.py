@@ -85,9 +85,15 @@ def lab(args):
     run([python, '-m', 'jupyter', 'lab', *LAB_OPTIONS, *args])
 
 
+# Two processes or more (pytest-xdist), the longest work first; conftest.py keeps together what
+# must share one (a notebook's cells, the browser tests, the reference run). -rs says why any test
+# was skipped (no Chromium, no PyTorch), whichever process skipped it.
+PARALLEL = ['-n', 'auto', '-rs']
+
+
 def test(args):
     python = env_python()
-    run([python, '-m', 'pytest', *NBVAL, *(args or ['tests', 'chapters'])])
+    run([python, '-m', 'pytest', *NBVAL, *PARALLEL, *(args or ['tests', 'chapters'])])
 
 
 def execute(args):

@@ -85,7 +85,7 @@ def save_checkpoint(path, state_dict, config, tokenizer, training=None, rng=None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{os.getpid()}-', suffix='.tmp')
     try:
         os.chmod(tmp, 0o644)  # mkstemp makes a private file; a checkpoint is an ordinary one
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
+        with os.fdopen(fd, 'w', encoding='utf-8', newline='\n') as f:  # the same bytes on Windows
             json.dump(data, f, indent=1)
             f.flush()
             os.fsync(f.fileno())

@@ -1,7 +1,11 @@
+import contextlib
+import io
 import os
 import sys
 import tempfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Test this checkout's package, whatever else is installed.
@@ -23,3 +27,19 @@ def reference_setup():
     tokenizer = Tokenizer.from_docs(docs)
     config = GPTConfig(vocab_size=tokenizer.vocab_size)
     return rng, docs, tokenizer, config, init_state_dict(config, rng)
+
+
+@pytest.fixture(scope='session')
+def reference_run(tmp_path_factory):
+    """The 500-step reference run, as `python -m microgpt train --save PATH` does it: the lines it prints
+    and the checkpoint it saves (its losses are the scalar engine's, step by step).
+
+    The longest computation of the suite, done once per session and shared; the root conftest.py keeps
+    the tests that use it on one pytest-xdist worker."""
+    from microgpt.cli import main
+    path = tmp_path_factory.mktemp('reference-run') / 'checkpoint.json'
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(['train', '--save', str(path)])
+    assert status == 0, printed.getvalue()[-2000:]
+    return printed.getvalue().splitlines(), path

@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT
 from microgpt import fast, optim
 from microgpt.autograd import Value
+from microgpt.checkpoint import load_checkpoint
 from microgpt import sample as scalar_sample
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.model import gpt, kv_cache
@@ -158,8 +159,8 @@ def test_first_steps_agree_with_the_scalar_engine(name):
 
 
 @pytest.mark.slow
-def test_reference_run_agrees_with_the_scalar_engine_for_500_steps():
-    scalar, _, _ = run('scalar', DEFAULT, 500)
+def test_reference_run_agrees_with_the_scalar_engine_for_500_steps(reference_run):
+    scalar = load_checkpoint(reference_run[1]).training['losses']  # the scalar engine's run, shared
     fast_losses, _, _ = run('fast', DEFAULT, 500)
     assert max(abs(a - b) for a, b in zip(scalar[:100], fast_losses[:100])) < 1e-6
     assert [round(x, 4) for x in scalar[:100]] == [round(x, 4) for x in fast_losses[:100]]

@@ -17,6 +17,12 @@ def default_exports():
     return found
 
 
+def generated(folder):
+    "{file name: text} of the modules in folder that a chapter generated."
+    texts = {p.name: p.read_text(encoding='utf-8') for p in folder.glob('*.py')}
+    return {name: text for name, text in texts.items() if text.startswith(HEADER)}
+
+
 def test_no_two_chapters_build_the_same_module():
     counts = Counter(module for _, module in default_exports())
     assert not [m for m, n in counts.items() if n > 1]
@@ -27,8 +33,8 @@ def test_committed_modules_equal_a_fresh_export(tmp_path):
     shutil.copy(ROOT / 'pyproject.toml', tmp_path)
     shutil.copytree(ROOT / 'chapters', tmp_path / 'chapters', ignore=shutil.ignore_patterns('.ipynb_checkpoints'))
     nbdev.nbdev_export(path=str(tmp_path / 'chapters'))
-    fresh = {p.name: p.read_text() for p in (tmp_path / 'microgpt').glob('*.py') if p.read_text().startswith(HEADER)}
-    committed = {p.name: p.read_text() for p in (ROOT / 'microgpt').glob('*.py') if p.read_text().startswith(HEADER)}
+    fresh = generated(tmp_path / 'microgpt')
+    committed = generated(ROOT / 'microgpt')
     assert sorted(fresh) == sorted(committed), 'run `python3 course.py export` and commit microgpt/'
     for name in fresh:
         assert fresh[name] == committed[name], f'microgpt/{name} differs from its chapter: run `python3 course.py export`'

@@ -1,9 +1,10 @@
 """The reference run: seed 42 on data/names.txt must print the published figures exactly."""
+import json
+
 import pytest
 
 from conftest import ROOT, reference_setup
 from microgpt.checkpoint import load_checkpoint
-from microgpt.cli import main
 from microgpt.embeddings import parameters
 from microgpt.optim import Adam, train
 from microgpt.sample import sample
@@ -40,13 +41,35 @@ def test_shipped_checkpoint_is_the_reference_run():
 
 
 @pytest.mark.slow
-def test_command_line_prints_the_reference_and_rebuilds_the_shipped_checkpoint(tmp_path, capsys):
-    assert main(['train', '--save', str(tmp_path / 'checkpoint.json')]) == 0
-    lines = capsys.readouterr().out.splitlines()
+def test_command_line_prints_the_reference_and_rebuilds_the_shipped_checkpoint(reference_run):
+    lines, saved = reference_run  # `python -m microgpt train --save PATH`, run once for the session
     assert lines[:3] == ['num docs: 32469', 'vocab size: 27', 'num params: 4064']
     steps = lines[3:503]
     assert [line[:24] for line in steps] == [f'step {s:4d} /  500 | loss ' for s in range(1, 501)]
     assert {s: steps[s - 1][-6:] for s in LOSSES} == LOSSES
     assert lines[503] == '--- inference ---'
     assert {i: lines[503 + i] for i in SAMPLES} == {i: f'sample {i:2d}: {name}' for i, name in SAMPLES.items()}
-    assert (tmp_path / 'checkpoint.json').read_bytes() == (ROOT / 'data' / 'checkpoint.json').read_bytes()
+    rebuilt, shipped = (json.loads(p.read_text(encoding='utf-8')) for p in (saved, ROOT / 'data' / 'checkpoint.json'))
+    assert same_to(1e-9, rebuilt, shipped), 'the rebuilt checkpoint differs from data/checkpoint.json'
+
+
+def same_to(tolerance, a, b):
+    """a == b, except that floats may differ by tolerance.
+
+    Not byte for byte: another platform's exp and log may round a result differently in the last bit, and
+    500 steps carry that to about 1e-11 in the weights (seen with tests/machines/sitecustomize.py)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= tolerance
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_to(tolerance, a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_to(tolerance, x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def test_same_to_tells_a_last_bit_from_a_real_difference():
+    assert same_to(1e-9, {'w': [[0.1, 2]], 'n': 'a'}, {'w': [[0.1 + 1e-12, 2]], 'n': 'a'})
+    assert not same_to(1e-9, {'w': [[0.1]]}, {'w': [[0.1 + 1e-6]]})
+    assert not same_to(1e-9, {'w': [[0.1, 2]]}, {'w': [[0.1, 3]]})
+    assert not same_to(1e-9, {'w': [0.1]}, {'w': [0.1, 0.2]})
+    assert not same_to(1e-9, {'w': 1}, {'v': 1})

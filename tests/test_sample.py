@@ -89,7 +89,7 @@ def test_names_report_marks_known_names_and_counts_new_ones():
 
 def test_temperature_slider_shows_what_names_at_temperature_computes():
     pytest.importorskip('ipywidgets')
-    docs = (ROOT / 'data' / 'names.txt').read_text().split()
+    docs = (ROOT / 'data' / 'names.txt').read_text(encoding='utf-8').split()
     from microgpt.widgets import temperature_slider
     box = temperature_slider(SHIPPED.state_dict, SHIPPED.config, SHIPPED.tokenizer, docs)
     slider, (chart, names) = box.children[0], box.children[1].children

@@ -1,0 +1,172 @@
+"""Other machines, simulated: the chapters a setting can reach must pass nbval under that setting.
+
+A learner's machine is not the one that stored the outputs: another BLAS kernel (OpenBLAS picks one
+by CPU), fewer SIMD instructions for NumPy to dispatch to, another platform's maths library (libm),
+optional packages such as PyTorch installed. Each row runs nbval in a fresh process with the
+setting in its environment, which the kernel nbval starts inherits (tests/machines/sitecustomize.py
+records every process that took part, and the tests check the kernel did). Before that, each row
+checks that its setting takes effect at all: a row that silently tests the same machine twice would
+pass whatever the chapters do.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from course import NBVAL
+
+CHAPTERS = ROOT / 'chapters'
+SITE = ROOT / 'tests' / 'machines'
+# What each kind of setting can reach (the guard test below keeps these lists honest):
+# BLAS and SIMD reach what NumPy computes: chapter 09's engine. Chapter 07 imports NumPy only to draw
+# pictures, and nbval compares no images.
+NUMPY_CHAPTERS = ['09_efficiency']
+NUMPY_PICTURES_ONLY = ['07_adam']
+# libm reaches whatever calls math.exp, math.log and friends, or random.gauss (which uses them): the
+# Value's exp, log and tanh (02), softmax, cross-entropy, initial weights, training and sampling (00,
+# 04 to 09). Chapters 01 and 03 call none of them (their kernels changed no result under this row).
+LIBM_CHAPTERS = ['00_start_here', '02_autograd', '04_embeddings', '05_attention', '06_mlp', '07_adam',
+                 '08_sampling', '09_efficiency']
+TORCH_CHAPTERS = ['09_efficiency']
+LIBM = '1:0.05'  # seed 1, one result in 20 moved by one ulp
+# OpenBLAS's names for the kernel it runs. Builds without the oldest kernels report Prescott's as
+# Katmai, and some builds run Zen on the Haswell kernel.
+BLAS_KERNELS = {'Prescott': {'Prescott', 'Katmai'}, 'Sandybridge': {'Sandybridge'}, 'Haswell': {'Haswell'},
+                'Zen': {'Zen', 'Haswell'}, 'SkylakeX': {'SkylakeX'}}
+# The torch row is optional: PyTorch is large. MICROGPT_TORCH_PATH names a folder holding it
+# (`pip install --target DIR torch`, as .ci/run does); without it the row runs only if torch is installed.
+TORCH_PATH = os.environ.get('MICROGPT_TORCH_PATH')
+
+
+def run_python(code, env):
+    result = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True,
+                            encoding='utf-8', cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def machine_env(tmp_path, **settings):
+    "This environment with one setting changed, and the simulation's sitecustomize logging to tmp_path."
+    env = {k: v for k, v in os.environ.items() if not k.startswith('PYTEST_')}
+    for key in ('MICROGPT_LIBM', 'MICROGPT_EXTRA_PATH'):
+        env.pop(key, None)
+    env.update(settings)
+    env['PYTHONPATH'] = os.pathsep.join(filter(None, [str(SITE), os.environ.get('PYTHONPATH')]))
+    if tmp_path is not None:
+        env['MICROGPT_MACHINES_LOG'] = str(tmp_path)
+    return env
+
+
+def openblas_kernel(env):
+    "The kernel OpenBLAS runs in a Python started with env, or None when NumPy's BLAS is another."
+    out = run_python('import json, numpy, threadpoolctl; print(json.dumps(threadpoolctl.threadpool_info()))', env)
+    kernels = [i.get('architecture') for i in json.loads(out) if i.get('internal_api') == 'openblas']
+    return kernels[0] if kernels else None
+
+
+# NumPy's CPU features: which the CPU has, and which NumPy has loops for beyond its baseline.
+FEATURES = ('import json\ntry:\n    from numpy._core import _multiarray_umath as m\n'
+            'except ImportError:  # NumPy 1.x\n    from numpy.core import _multiarray_umath as m\n'
+            'print(json.dumps([m.__cpu_features__, list(m.__cpu_dispatch__)]))')
+
+
+def cpu_features(env=None):
+    "(every feature: present?, the features NumPy dispatches to), in a Python started with env."
+    return json.loads(run_python(FEATURES, env or machine_env(None)))
+
+
+def kernels_that_took_part(log_dir):
+    "(command line, results changed) of every Jupyter kernel that imported the simulation."
+    found = []
+    for path in Path(log_dir).glob('*.txt'):
+        command, changed = path.read_text(encoding='utf-8').rsplit('\nchanged ', 1)
+        if 'ipykernel' in command:
+            found.append((command, int(changed)))
+    return found
+
+
+def nbval(chapter, env):
+    "nbval on one chapter in a fresh process; fails with nbval's own report of what differs."
+    cmd = [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-o', 'addopts=', *NBVAL,
+           str(CHAPTERS / f'{chapter}.ipynb')]
+    result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, encoding='utf-8',
+                            errors='replace')
+    if result.returncode:
+        report = re.sub(r'\x1b\[[0-9;]*m', '', result.stdout + result.stderr)  # nbval's colours
+        pytest.fail(f'{chapter} under this setting:\n{report[-6000:]}', pytrace=False)
+    kernels = kernels_that_took_part(env['MICROGPT_MACHINES_LOG'])
+    assert kernels, f'the Jupyter kernel did not import {SITE / "sitecustomize.py"}: the setting never reached it'
+    return kernels
+
+
+def in_this_run(request, chapter):
+    "True when this test run also runs nbval on the chapter, in this environment as it is."
+    return any(item.path.name == f'{chapter}.ipynb' for item in request.session.items)
+
+
+@pytest.mark.parametrize('chapter', NUMPY_CHAPTERS)
+@pytest.mark.parametrize('coretype', BLAS_KERNELS)
+def test_blas_kernel(coretype, chapter, tmp_path, request):
+    env = machine_env(tmp_path, OPENBLAS_CORETYPE=coretype)
+    kernel = openblas_kernel(env)
+    if kernel is None:
+        pytest.skip("NumPy's BLAS here is not OpenBLAS: OPENBLAS_CORETYPE means nothing to it")
+    if coretype == 'SkylakeX' and not cpu_features(env)[0].get('AVX512F'):
+        pytest.skip('the SkylakeX kernel needs a CPU with AVX-512')
+    assert kernel in BLAS_KERNELS[coretype], f'OPENBLAS_CORETYPE={coretype} runs the {kernel} kernel'
+    if kernel != coretype and kernel in BLAS_KERNELS:
+        pytest.skip(f'this OpenBLAS runs {coretype} on the {kernel} kernel: the {kernel} row covers it')
+    if kernel == openblas_kernel(machine_env(None)) and in_this_run(request, chapter):
+        pytest.skip(f"{kernel} is this machine's own kernel: this run's nbval of {chapter} covers it")
+    nbval(chapter, env)
+
+
+@pytest.mark.parametrize('chapter', NUMPY_CHAPTERS)
+def test_numpy_without_simd_dispatch(chapter, tmp_path):
+    "Only NumPy's baseline instructions (SSE4.2 on x86-64): no AVX2 or AVX-512 loops."
+    features, dispatch = cpu_features(machine_env(tmp_path))
+    if not any(features.get(name) for name in dispatch):
+        pytest.skip('this CPU has nothing beyond NumPy baseline: nothing to turn off')
+    env = machine_env(tmp_path, NPY_DISABLE_CPU_FEATURES=' '.join(dispatch))
+    features, _ = cpu_features(env)
+    left_on = [name for name in dispatch if features.get(name)]
+    assert not left_on, f'NPY_DISABLE_CPU_FEATURES={env["NPY_DISABLE_CPU_FEATURES"]} left these on: {left_on}'
+    nbval(chapter, env)
+
+
+@pytest.mark.parametrize('chapter', LIBM_CHAPTERS)
+def test_another_maths_library(chapter, tmp_path):
+    env = machine_env(tmp_path, MICROGPT_LIBM=LIBM)
+    kernels = nbval(chapter, env)
+    assert any(changed for _, changed in kernels), f'{chapter} never called a perturbed function: not a libm chapter'
+
+
+@pytest.mark.parametrize('chapter', TORCH_CHAPTERS)
+def test_with_pytorch_installed(chapter, tmp_path, request):
+    env = machine_env(tmp_path, **({'MICROGPT_EXTRA_PATH': TORCH_PATH} if TORCH_PATH else {}))
+    found = subprocess.run([sys.executable, '-c', 'import torch'], env=env, capture_output=True, cwd=ROOT)
+    if found.returncode:
+        if TORCH_PATH:
+            pytest.fail(f'MICROGPT_TORCH_PATH={TORCH_PATH} holds no working torch:\n{found.stderr.decode()[-2000:]}')
+        pytest.skip('optional row, PyTorch is not installed: to run it, `python -m pip install --target DIR '
+                    'torch` and set MICROGPT_TORCH_PATH=DIR (.ci/run does, unless MICROGPT_TORCH_ROW=skip)')
+    if not TORCH_PATH and in_this_run(request, chapter):
+        pytest.skip(f"PyTorch is in this environment: this run's nbval of {chapter} covers it")
+    nbval(chapter, env)
+
+
+def uses(chapter, pattern):
+    nb = json.loads((CHAPTERS / f'{chapter}.ipynb').read_text(encoding='utf-8'))
+    return any(re.search(pattern, ''.join(c['source'])) for c in nb['cells'] if c['cell_type'] == 'code')
+
+
+def test_every_chapter_that_uses_numpy_or_torch_is_in_a_row():
+    chapters = sorted(p.stem for p in CHAPTERS.glob('[0-9]*.ipynb'))
+    numpy = [c for c in chapters if uses(c, r'\bnumpy\b|\bnp\.|microgpt\.fast|from microgpt import fast')]
+    assert sorted(numpy) == sorted(NUMPY_CHAPTERS + NUMPY_PICTURES_ONLY)
+    assert [c for c in chapters if uses(c, r'\btorch\b')] == TORCH_CHAPTERS
