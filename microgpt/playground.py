@@ -101,7 +101,7 @@ def _done(fig):
 
 def loss_picture(losses, reference, lr):
     "The loss of a retraining run against the reference run's, both smoothed, as PNG bytes."
-    fig = _figure(11, 4.6)
+    fig = _figure(11, 4.2)
     ax = fig.add_subplot()
     window = np.ones(SMOOTH) / SMOOTH
     steps = range(SMOOTH, len(losses) + 1)
@@ -119,7 +119,7 @@ def inside_picture(inside):
     "The next-letter probabilities (bars) and each head's attention weights (heat maps), as PNG bytes."
     probs, attention, tokens = inside['probs'], inside['attention'], inside['tokens']
     n_head = len(attention)
-    fig = _figure(11, 6.4)
+    fig = _figure(11, 5.2)
     grid = fig.add_gridspec(2, n_head, height_ratios=[1, 1.25])
     bars = fig.add_subplot(grid[0, :])
     letters = list(probs)
@@ -135,8 +135,9 @@ def inside_picture(inside):
         labels = ['^' if t == 'BOS' else t for t in tokens]
         ax.set_xticks(ticks, labels)
         ax.set_yticks(ticks, labels if h == 0 else [])
-        ax.set_title(f'head {h}')
-    fig.text(0.01, 0.01, 'rows: each position; columns: where it looks (^ = start of the name)', fontsize=FONT - 2)
+        ax.set(title=f'head {h}', xlabel='looks at')
+        if h == 0:
+            ax.set_ylabel('position (^ = start)')
     return _done(fig)
 
 
@@ -146,8 +147,8 @@ STYLE = """<style>
 .mg-playground, .mg-playground .widget-label, .mg-playground .widget-readout, .mg-playground input,
 .mg-playground button, .mg-playground .lm-TabBar-tab { font-size: 20px !important; }
 .mg-playground .widget-label { min-width: max-content; }
-.mg-playground .lm-TabBar-tab { min-height: 36px; padding: 4px 18px; }
-.mg-playground pre { font-size: 20px; line-height: 1.3; columns: 4; margin: 0; }
+.mg-playground .lm-TabBar-tab { min-height: 36px; padding: 4px 18px; flex: 0 0 auto; max-width: none; }
+.mg-playground pre { font-size: 20px; line-height: 1.3; columns: 5; margin: 0; }
 .mg-playground img { max-width: 100%; height: auto; }
 </style>"""
 
@@ -185,7 +186,8 @@ class Playground:
         self.show_names(), self.show_loss(), self.show_inside()
 
     def show_names(self, change=None):
-        self.names.value = '<pre>' + '\n'.join(names(self.model, round(self.temperature.value, 1))) + '</pre>'
+        lines = names(self.model, round(self.temperature.value, 1))
+        self.names.value = '<pre>' + '\n'.join(lines[:-2]) + '</pre><p>' + '<br>'.join(lines[-2:]) + '</p>'
 
     def show_loss(self, change=None):
         lr = float(f'{self.learning_rate.value:.3g}')
