@@ -108,9 +108,10 @@ def loss_picture(losses, reference, lr):
     ax.plot(steps, np.convolve(reference, window, mode='valid'), color='0.6', lw=2, label='reference run (lr 0.01)')
     smoothed = np.convolve(np.nan_to_num(losses, nan=1e3, posinf=1e3), window, mode='valid')
     ax.plot(steps, smoothed, color='tab:blue', lw=3, label=f'lr {lr:g}')
-    ax.set_ylim(1.5, min(max(4.0, 1.05 * smoothed.max()), 30))  # a diverging run stays in the picture
+    ax.set_ylim(1.5, 6.0)  # the reference run stays readable; a diverging run leaves at the top
+    off = ' (rose above 6: off the picture)' if smoothed.max() > 6.0 else ''
     ax.set(xlabel='step', ylabel=f'loss (mean of {SMOOTH} steps)',
-           title=f'learning rate {lr:g}: loss {losses[-1]:.4f} after {len(losses)} steps')
+           title=f'learning rate {lr:g}: loss {losses[-1]:.4f} after {len(losses)} steps{off}')
     ax.legend(loc='upper right')
     return _done(fig)
 
@@ -147,9 +148,11 @@ STYLE = """<style>
 .mg-playground, .mg-playground .widget-label, .mg-playground .widget-readout, .mg-playground input,
 .mg-playground button, .mg-playground .lm-TabBar-tab { font-size: 20px !important; }
 .mg-playground .widget-label { min-width: max-content; }
-.mg-playground .lm-TabBar-tab { min-height: 36px; padding: 4px 18px; flex: 0 0 auto; max-width: none; }
+.mg-playground .lm-TabBar-tab { min-height: 36px; padding: 4px 18px; flex: 0 0 auto !important;
+  max-width: none !important; min-width: max-content !important; }
 .mg-playground pre { font-size: 20px; line-height: 1.3; columns: 5; margin: 0; }
 .mg-playground img { max-width: 100%; height: auto; }
+.mg-playground p, .mg-playground b { font-size: 18px; }
 </style>"""
 
 
