@@ -3,10 +3,11 @@
     python3 course.py slides --write          # (re)write the metadata of every chapter
     python3 course.py slides 08_sampling      # present a chapter as slides in the browser
 
-Every heading starts a slide (`#` and `##` a new slide, `###` and deeper a sub-slide below it).
-Inside a section, prose continues the slide and each code cell, with its result, is a fragment
-that appears on the next key press. When the next cell would no longer fit on a 1024x768 screen,
-it starts a sub-slide instead. Heights are estimated from the cells (lines of text, wrapped; the
+A markdown cell with a heading starts a slide (`#` and `##` a new slide, `###` and deeper a
+sub-slide below it).
+Inside a section, prose and code with its result continue the slide, all shown at once (no
+fragments: RISE's Shift+Enter runs the selected cell, and a cell not yet revealed would run
+unseen). When the next cell would no longer fit on a 1024x768 screen, it starts a sub-slide. Heights are estimated from the cells (lines of text, wrapped; the
 pixel size of stored pictures), so the result depends only on the notebook and running this
 twice changes nothing. A cell taller than a screen on its own cannot be split: RISE's `scroll`
 setting (written into the notebook) lets the presenter scroll it, and `too_tall` lists them.
@@ -36,12 +37,11 @@ def _source(cell):
 
 
 def heading_level(cell):
-    "1 to 6 for a markdown cell that opens with a heading, else 0."
+    "The level (1 to 6) of the first heading in a markdown cell, 0 if it has none."
     if cell.get('cell_type') != 'markdown':
         return 0
-    lines = [line for line in _source(cell).splitlines() if line.strip()]
-    match = HEADING.match(lines[0]) if lines else None
-    return len(match.group(1)) if match else 0
+    levels = [len(m.group(1)) for m in map(HEADING.match, _source(cell).splitlines()) if m]
+    return levels[0] if levels else 0
 
 
 def _rows(text, chars_per_row):
@@ -144,7 +144,7 @@ def slide_types(cells):
         elif not types or used + height > BUDGET:
             kind = 'subslide'
         else:
-            kind = 'fragment' if cell.get('cell_type') == 'code' else '-'
+            kind = '-'
         used = height if kind in ('slide', 'subslide') else used + height
         types.append(kind)
     return types
