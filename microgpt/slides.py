@@ -11,6 +11,7 @@ unseen). When the next cell would no longer fit on a 1024x768 screen, it starts 
 pixel size of stored pictures), so the result depends only on the notebook and running this
 twice changes nothing. A cell taller than a screen on its own cannot be split: RISE's `scroll`
 setting (written into the notebook) lets the presenter scroll it, and `too_tall` lists them.
+`chapters/rise.css`, which RISE loads with every chapter, sets widget name lists in columns.
 """
 import base64
 import json
