@@ -9,8 +9,9 @@ Inside a section, prose and code with its result continue the slide, all shown a
 fragments: RISE's Shift+Enter runs the selected cell, and a cell not yet revealed would run
 unseen). When the next cell would no longer fit on a 1024x768 screen, it starts a sub-slide.
 Heights are estimated from the cells (lines of text, wrapped; the pixel size of stored pictures),
-so the result depends only on the notebook and running this twice changes nothing. A cell taller than a screen on its own cannot be split: RISE's `scroll`
-setting (written into the notebook) lets the presenter scroll it, and `too_tall` lists them.
+so the result depends only on the notebook and running this twice changes nothing. A cell taller
+than a screen on its own cannot be split: RISE's `scroll` setting (written into the notebook) lets
+the presenter scroll it, and `too_tall` lists them.
 `chapters/rise.css`, which RISE loads with every chapter, sets widget name lists in columns.
 """
 import base64
