@@ -12,6 +12,12 @@ environment made from environment.yml) and install the project into it. Maintain
     python3 course.py checkpoint              # retrain and rewrite the shipped checkpoint
     python3 course.py browser-test            # the JupyterLab browser tests on their own
     python3 course.py tidy [NOTEBOOK ...]     # fold solutions, point glossary links at cells (idempotent)
+
+Instructors have:
+
+    python3 course.py slides CHAPTER          # present a chapter as slides (RISE), e.g. 08_sampling
+    python3 course.py slides --write          # rewrite every chapter's slide metadata from its structure
+    python3 course.py playground              # the live-demo page (Voila): temperature, learning rate, a name
 """
 import hashlib
 import json
@@ -136,8 +142,29 @@ def tidy(args):
     run([env_python(), str(CHAPTERS / 'tidy.py'), *args])
 
 
+def slides(args):
+    python = env_python()
+    if args[:1] == ['--write']:
+        notebooks = args[1:] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
+        run([python, '-c', 'import sys; from microgpt.slides import write; write(sys.argv[1:])', *notebooks])
+        return
+    found = sorted(CHAPTERS.glob(f'{args[0].removesuffix(".ipynb")}*.ipynb')) if args else []
+    if len(found) != 1:
+        names = ', '.join(p.stem for p in sorted(CHAPTERS.glob('[0-9]*.ipynb')))
+        sys.exit(f'Say which chapter to present, e.g. `python3 course.py slides 08_sampling` (or just 08); '
+                 f'the chapters are: {names}')
+    # RISE serves a notebook as slides at /rise/PATH; JupyterLab opens the browser there.
+    rel = found[0].relative_to(ROOT).as_posix()
+    run([python, '-m', 'jupyter', 'lab', f'--LabApp.default_url=/rise/{rel}', *args[1:]])
+
+
+def playground(args):
+    run([env_python(), '-m', 'voila', str(ROOT / 'playground' / 'playground.ipynb'), *args])
+
+
 COMMANDS = {'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
-            'checkpoint': checkpoint, 'browser-test': browser_test, 'tidy': tidy}
+            'checkpoint': checkpoint, 'browser-test': browser_test, 'tidy': tidy,
+            'slides': slides, 'playground': playground}
 
 if __name__ == '__main__':
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

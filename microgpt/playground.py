@@ -1,0 +1,213 @@
+"""The playground: one page for live demos of the shipped model (`python3 course.py playground`).
+
+Three things an instructor shows, each on a tab of its own so that it fits a 1024x768 projector:
+
+- `temperature`: a slider; the page lists the 20 names the shipped model writes at that temperature
+  (exactly `names_at_temperature(..., num_samples=20, seed=0)`, as chapter 08's slider).
+- `learning rate`: a slider; the page retrains the model from scratch with the fast NumPy engine
+  (the reference recipe, 500 steps, at that peak learning rate) and draws its loss against the
+  reference run's (learning rate 0.01, which ends at 1.9281).
+- `name`: a text box; the page shows the model's next-letter probabilities after the typed letters,
+  and where each attention head looks.
+
+A `reset` button returns every control to its start. The logic lives here, not in the notebook
+(`playground/playground.ipynb` only builds a `Playground` and shows it), so tests call it directly.
+"""
+import random
+from pathlib import Path
+
+import numpy as np
+
+from . import fast
+from .checkpoint import load_checkpoint
+from .tokenizer import load_docs
+from .widgets import names_at_temperature, names_report, png
+
+DATA = Path(__file__).resolve().parent.parent / 'data' / 'names.txt'
+START = {'temperature': 0.5, 'learning_rate': 0.01, 'name': 'emma'}  # where every control starts
+STEPS = 500  # the reference run's length, so the start retrains exactly the reference run
+SMOOTH = 20  # the loss curve is a moving mean over this many steps (one name per step is noisy)
+FONT = 15    # points, for every figure: legible on a projector
+
+
+class Model:
+    "The shipped checkpoint, its training names, and the reference run's loss curve."
+
+    def __init__(self, checkpoint=None, data=DATA):
+        ckpt = load_checkpoint(checkpoint) if checkpoint else load_checkpoint()
+        self.state_dict, self.config, self.tokenizer = ckpt.state_dict, ckpt.config, ckpt.tokenizer
+        self.params = fast.from_state_dict(self.state_dict)
+        self.data = data
+        self.docs = load_docs(data)
+        self.known = set(self.docs)
+        self.reference = retrain(self, START['learning_rate'])
+
+
+def names(model, temperature):
+    "The 20 names the model writes at `temperature`, known ones starred, and the share of new ones."
+    found = names_at_temperature(model.state_dict, model.config, model.tokenizer, temperature, num_samples=20, seed=0)
+    return names_report(found, model.known)
+
+
+def retrain(model, lr, steps=STEPS):
+    "The reference recipe (seed 42) retrained with the fast engine at peak learning rate lr: the losses."
+    rng = random.Random(42)
+    docs = load_docs(model.data)
+    rng.shuffle(docs)
+    params = fast.init_params(model.config, rng)
+    return [loss for _, loss in fast.train(docs, model.tokenizer, params, model.config,
+                                           fast.Adam(params, lr=lr), steps)]
+
+
+def look_inside(model, text):
+    """What the model makes of a name's first letters: the next-letter probabilities after them and
+    the attention weights of every head (layer 0), one row per position.
+
+    Returns {'tokens': labels of the positions, 'probs': {letter: probability}, 'attention': array
+    (n_head, T, T)}. Bad input raises ValueError with a message a learner can act on."""
+    # One place to compute this: a tracer of the model's insides would replace only this function.
+    text = text.strip().lower()
+    unknown = sorted(set(c for c in text if c not in model.tokenizer.chars))
+    if unknown:
+        raise ValueError(f'the model knows only the letters a to z; {", ".join(map(repr, unknown))} '
+                         'is not one of them: type letters only')
+    longest = model.config.block_size - 1
+    if len(text) > longest:
+        raise ValueError(f'the model sees at most {longest} letters after the start of a name '
+                         f'(its block size is {model.config.block_size}): type a shorter beginning')
+    ids = [model.tokenizer.bos] + model.tokenizer.encode(text)
+    logits, (_, _, caches) = fast.forward(ids, model.params, model.config)
+    probs = fast.next_token_probs(logits[-1], 1.0)
+    letters = model.tokenizer.chars + ['end']
+    return {'tokens': ['BOS'] + list(text), 'probs': dict(zip(letters, probs.tolist())),
+            'attention': caches[1][1][4]}
+
+
+# --- Pictures -----------------------------------------------------------------------------------
+
+def _figure(width, height):
+    import matplotlib.pyplot as plt
+    plt.rcParams.update({'font.size': FONT})
+    return plt.figure(figsize=(width, height))
+
+
+def _done(fig):
+    import matplotlib.pyplot as plt
+    fig.tight_layout()
+    data = png(fig)
+    plt.close(fig)
+    return data
+
+
+def loss_picture(losses, reference, lr):
+    "The loss of a retraining run against the reference run's, both smoothed, as PNG bytes."
+    fig = _figure(11, 4.2)
+    ax = fig.add_subplot()
+    window = np.ones(SMOOTH) / SMOOTH
+    steps = range(SMOOTH, len(losses) + 1)
+    ax.plot(steps, np.convolve(reference, window, mode='valid'), color='0.6', lw=2, label='reference run (lr 0.01)')
+    smoothed = np.convolve(np.nan_to_num(losses, nan=1e3, posinf=1e3), window, mode='valid')
+    ax.plot(steps, smoothed, color='tab:blue', lw=3, label=f'lr {lr:g}')
+    ax.set_ylim(1.5, 6.0)  # the reference run stays readable; a diverging run leaves at the top
+    off = ' (rose above 6: off the picture)' if smoothed.max() > 6.0 else ''
+    ax.set(xlabel='step', ylabel=f'loss (mean of {SMOOTH} steps)',
+           title=f'learning rate {lr:g}: loss {losses[-1]:.4f} after {len(losses)} steps{off}')
+    ax.legend(loc='upper right')
+    return _done(fig)
+
+
+def inside_picture(inside):
+    "The next-letter probabilities (bars) and each head's attention weights (heat maps), as PNG bytes."
+    probs, attention, tokens = inside['probs'], inside['attention'], inside['tokens']
+    n_head = len(attention)
+    fig = _figure(11, 5.2)
+    grid = fig.add_gridspec(2, n_head, height_ratios=[1, 1.25])
+    bars = fig.add_subplot(grid[0, :])
+    letters = list(probs)
+    bars.bar(range(len(letters)), list(probs.values()), color='tab:blue')
+    bars.set_xticks(range(len(letters)), [l if l != 'end' else '.' for l in letters])
+    best = max(probs, key=probs.get)
+    bars.set(ylim=(0, 1), ylabel='probability',
+             title=f'after "{"".join(tokens[1:])}": next letter (. = end), most likely {best!r} {probs[best]:.0%}')
+    for h in range(n_head):
+        ax = fig.add_subplot(grid[1, h])
+        ax.imshow(attention[h], vmin=0, vmax=1, cmap='Blues')
+        ticks = range(len(tokens))
+        labels = ['^' if t == 'BOS' else t for t in tokens]
+        ax.set_xticks(ticks, labels)
+        ax.set_yticks(ticks, labels if h == 0 else [])
+        ax.set(title=f'head {h}', xlabel='looks at')
+        if h == 0:
+            ax.set_ylabel('position (^ = start)')
+    return _done(fig)
+
+
+# --- The page -----------------------------------------------------------------------------------
+
+STYLE = """<style>
+.mg-playground, .mg-playground .widget-label, .mg-playground .widget-readout, .mg-playground input,
+.mg-playground button, .mg-playground .lm-TabBar-tab { font-size: 20px !important; }
+.mg-playground .widget-label { min-width: max-content; }
+.mg-playground .lm-TabBar-tab { min-height: 36px; padding: 4px 18px; flex: 0 0 auto !important;
+  max-width: none !important; min-width: max-content !important; }
+.mg-playground pre { font-size: 20px; line-height: 1.3; columns: 5; margin: 0; }
+.mg-playground img { max-width: 100%; height: auto; }
+.mg-playground p, .mg-playground b { font-size: 18px; }
+</style>"""
+
+
+class Playground:
+    "The page's controls and what they show; `view` is the widget to display."
+
+    def __init__(self, model=None):
+        import ipywidgets as widgets
+        self.model = model or Model()
+        wide = {'width': '620px'}
+        label = {'description_width': 'initial'}
+        self.temperature = widgets.FloatSlider(value=START['temperature'], min=0.0, max=2.0, step=0.1,
+                                               description='temperature', readout_format='.1f',
+                                               style=label, layout=wide)
+        self.learning_rate = widgets.FloatLogSlider(value=START['learning_rate'], base=10, min=-4, max=0,
+                                                    step=0.25, description='learning rate', readout_format='.3g',
+                                                    continuous_update=False, style=label, layout=wide)
+        self.name = widgets.Text(value=START['name'], description='the start of a name', style=label,
+                                 continuous_update=True, layout={'width': '520px'})
+        self.reset_button = widgets.Button(description='reset', icon='undo', layout={'width': '140px'})
+        self.names, self.inside_message = widgets.HTML(), widgets.HTML()
+        self.loss, self.inside = widgets.Image(format='png'), widgets.Image(format='png')
+        self.tabs = widgets.Tab([widgets.VBox([self.temperature, self.names]),
+                                 widgets.VBox([self.learning_rate, self.loss]),
+                                 widgets.VBox([self.name, self.inside_message, self.inside])])
+        for i, title in enumerate(['temperature', 'learning rate', 'inside a name']):
+            self.tabs.set_title(i, title)
+        self.temperature.observe(self.show_names, names='value')
+        self.learning_rate.observe(self.show_loss, names='value')
+        self.name.observe(self.show_inside, names='value')
+        self.reset_button.on_click(lambda _: self.reset())
+        self.view = widgets.VBox([widgets.HTML(STYLE), widgets.HBox([self.reset_button]), self.tabs])
+        self.view.add_class('mg-playground')
+        self.show_names(), self.show_loss(), self.show_inside()
+
+    def show_names(self, change=None):
+        lines = names(self.model, round(self.temperature.value, 1))
+        self.names.value = '<pre>' + '\n'.join(lines[:-2]) + '</pre><p>' + '<br>'.join(lines[-2:]) + '</p>'
+
+    def show_loss(self, change=None):
+        lr = float(f'{self.learning_rate.value:.3g}')
+        self.loss.value = loss_picture(retrain(self.model, lr), self.model.reference, lr)
+
+    def show_inside(self, change=None):
+        try:
+            inside = look_inside(self.model, self.name.value)
+        except ValueError as e:
+            self.inside_message.value = f'<b style="color:#b00">{e}</b>'
+            return
+        self.inside_message.value = ''
+        self.inside.value = inside_picture(inside)
+
+    def reset(self):
+        "Every control back to its start (and what it shows with it)."
+        self.temperature.value = START['temperature']
+        self.learning_rate.value = START['learning_rate']
+        self.name.value = START['name']
+        self.tabs.selected_index = 0

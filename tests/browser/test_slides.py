@@ -1,0 +1,168 @@
+"""A chapter as slides (RISE), presented as an instructor does on a 1024x768 projector.
+
+The test opens chapter 08 at RISE's URL, checks that the widget manager loaded (the trouble of
+jupyterlab-contrib/rise issue 119), then walks through the slides with Shift+Enter (RISE's "run
+this cell and move on"), as a presenter does: every cell runs, each step is screenshotted to
+test-artifacts/browser/slides-08_sampling-*.png, and no slide may reach past the screen's edges.
+When the temperature slider comes up, it is moved and must show the names the model gives.
+"""
+import json
+import re
+
+import pytest
+
+from .conftest import ARTIFACTS, CHAPTERS
+from .lab import UI_TIMEOUT
+from .test_sliders import expected_names, shows_names
+
+SCREEN = {'width': 1024, 'height': 768}
+MARGIN = 20  # px reveal keeps above and below a slide
+TALL = []    # slides overflowing because one cell is taller than the screen: reported, not failed
+WIDGETS_BROKEN = 'Failed to create module: package: @jupyter-widgets/jupyterlab-manager'
+
+# The slide on screen: where its cells reach, and its tallest cell (a cell taller than the screen
+# cannot be split by slide metadata: RISE scrolls it).
+PRESENT_JS = """() => {
+  const s = document.querySelector('.reveal .slides section.present:not(.stack)');
+  if (!s) return null;
+  const boxes = [...s.querySelectorAll('.jp-Cell')].filter((c) => c.offsetParent).map((c) => c.getBoundingClientRect());
+  return {hash: location.hash, top: Math.min(...boxes.map((b) => b.top)), bottom: Math.max(...boxes.map((b) => b.bottom)),
+          tallest: Math.max(...boxes.map((b) => b.height)),
+          sliders: [...s.querySelectorAll('.widget-slider')].filter((e) => e.offsetParent).length};
+}"""
+# The presenter's Shift+Enter is done: RISE moved to the next cell and no cell shows [*] (JupyterLab
+# shows it as soon as a cell is sent to the kernel, and until its reply).
+RAN_JS = """(before) => {
+  const active = document.querySelector('.jp-Cell.jp-mod-active');
+  const busy = [...document.querySelectorAll('.jp-InputPrompt')].some((p) => p.textContent.includes('*'));
+  return active && +active.dataset.windowedListIndex !== before && !busy;
+}"""
+
+
+def user_settings(lab):
+    "Where RISE's page reads JupyterLab settings in the test server: keep the notebook unsaved there too."
+    folder = lab.tmp / 'config' / 'lab' / 'user-settings' / '@jupyterlab' / 'docmanager-extension'
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / 'plugin.jupyterlab-settings').write_text(json.dumps({'autosave': False}), encoding='utf-8')
+
+
+def active_cell(page):
+    return page.evaluate("() => +document.querySelector('.jp-Cell.jp-mod-active').dataset.windowedListIndex")
+
+
+def run_active_cell(page):
+    "Shift+Enter, as a presenter presses it, and wait until the cell has run."
+    cell = active_cell(page)
+    page.keyboard.press('Shift+Enter')
+    page.wait_for_timeout(300)  # JupyterLab marks the cell [*]
+    try:
+        page.wait_for_function(RAN_JS, arg=cell, timeout=UI_TIMEOUT * 1000, polling=100)
+    except Exception as e:
+        if 'Timeout' not in type(e).__name__:
+            raise
+        state = page.evaluate('''() => [location.hash, document.activeElement && document.activeElement.className,
+            [...document.querySelectorAll('.jp-InputPrompt')].map((p) => p.textContent.trim()).join(' ')]''')
+        raise AssertionError(f'slides: cell {cell} did not run within {UI_TIMEOUT} s of Shift+Enter '
+                             f'(slide, focus, prompts: {state})') from None
+
+
+def look_at_slide(page, seen):
+    "Screenshot the slide on screen (its last state is kept); return how it overflows the screen, if it does."
+    now = page.evaluate(PRESENT_JS)
+    slide = re.sub(r'[^a-z0-9-]+', '_', now['hash'].strip('#/').split('/')[0])
+    seen.add(slide)
+    page.screenshot(path=str(ARTIFACTS / f'slides-08_sampling-{slide}.png'))
+    if now['top'] < -1 or now['bottom'] > SCREEN['height'] + 1:
+        where = f'{now["hash"]}: its cells span {now["top"]:.0f} to {now["bottom"]:.0f} px'
+        if now['tallest'] > SCREEN['height'] - 2 * MARGIN:
+            TALL.append(f'{where}, one cell is {now["tallest"]:.0f} px tall on its own (RISE scrolls it)')
+            return []
+        return [where]
+    return []
+
+
+def output_text(slider):
+    return slider.evaluate("(s) => s.closest('.jp-Cell').querySelector('.jp-Cell-outputArea').innerText")
+
+
+def move_temperature_slider(page, shots):
+    "Click the slider's track low and high; the names shown must be the model's at each temperature."
+    label = page.locator('label.widget-label').filter(has_text=re.compile(r'^\s*temperature\s*$'))
+    slider = page.locator('section.present .widget-slider').filter(has=label).first
+    seen = {}
+    for fraction in (0.1, 0.8):
+        before = slider.locator('.widget-readout').text_content().strip()
+        box = slider.locator('.noUi-target').bounding_box()
+        slider.locator('.noUi-target').click(position={'x': fraction * box['width'], 'y': box['height'] / 2})
+        page.wait_for_function('([s, b]) => s.querySelector(".widget-readout").textContent.trim() !== b',
+                               arg=[slider.element_handle(), before], timeout=UI_TIMEOUT * 1000)
+        value = slider.locator('.widget-readout').text_content().strip()
+        names, known = expected_names(float(value))
+        deadline_ok = False
+        for _ in range(UI_TIMEOUT * 10):
+            ok, wrong = shows_names(output_text(slider), names, known)
+            if ok:
+                deadline_ok = True
+                break
+            page.wait_for_timeout(100)  # polling while the kernel answers the move
+        assert deadline_ok, f'slides: at temperature {value} the slide shows\n{output_text(slider)}\nbut {wrong}'
+        page.screenshot(path=str(shots / f'slides-08_sampling-temperature-{value}.png'))
+        seen[value] = output_text(slider)
+    low, high = seen
+    assert seen[low] != seen[high], 'slides: the slider showed the same at two temperatures'
+
+
+def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
+    path = next((p for p in CHAPTERS if p.name.startswith('08_')), None)
+    if path is None:
+        pytest.skip('no chapter 08')
+    before, cells = path.read_bytes(), json.loads(path.read_text(encoding='utf-8'))['cells']
+    user_settings(lab)
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT * 1000)
+    console = []
+    page.on('console', lambda m: console.append(m.text))
+    rel = path.relative_to(lab.root_dir).as_posix()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.goto(f'{lab.url}/rise/{rel}?token={lab.token}')
+        page.wait_for_selector('.reveal.ready .slides section.present .jp-Cell')
+        page.wait_for_timeout(2000)  # extensions finish loading (the widget manager among them)
+        assert not any(WIDGETS_BROKEN in m for m in console), (
+            'slides: the ipywidgets extension did not load in RISE (jupyterlab-contrib/rise issue 119): '
+            'keep ipywidgets below 8.1.3 in pyproject.toml')
+        page.click('.reveal section.present .jp-Cell')
+        overflows, slider_moved, seen = [], False, set()
+        presses = 0
+        # Shift+Enter on the last cell would add a new one: stop when it is the active cell.
+        while active_cell(page) < len(cells) - 1 and presses < 2 * len(cells):
+            run_active_cell(page)
+            presses += 1
+            page.wait_for_timeout(400)  # reveal's move to the next slide or fragment, and the layout
+            overflows += look_at_slide(page, seen)
+            if not slider_moved and page.locator('.widget-slider').count():
+                # RISE has moved on past the slider's cell: go back to its slide, as a presenter would,
+                # move it, then return to the cell where the presentation stopped.
+                back, active = page.evaluate('() => location.hash'), active_cell(page)
+                page.evaluate("""() => { location.hash = '#/' +
+                    document.querySelector('.widget-slider').closest('section:not(.stack)').id; }""")
+                page.wait_for_function(f'() => ({PRESENT_JS})().sliders > 0', timeout=UI_TIMEOUT * 1000)
+                look_at_slide(page, seen)
+                move_temperature_slider(page, ARTIFACTS)
+                page.evaluate('(h) => { location.hash = h; }', back)
+                page.click(f'.reveal section.present .jp-Cell[data-windowed-list-index="{active}"]')
+                slider_moved = True
+        assert slider_moved, 'slides: the temperature slider never appeared on a slide while presenting chapter 08'
+        shown = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.innerText)")
+        assert not [t for t in shown if 'Traceback' in t], 'slides: a cell shows an error'
+        if overflows:
+            pytest.fail('slides: slides reach past a 1024x768 screen:\n' + '\n'.join(dict.fromkeys(overflows)), pytrace=False)
+        for note in dict.fromkeys(TALL):
+            print(f'slides: taller than the screen, {note}')
+        slides = sum(1 for c in cells if c['metadata'].get('slideshow', {}).get('slide_type') in ('slide', 'subslide'))
+        assert len(seen) >= slides - 1, f'slides: only {sorted(seen)} of {slides} slides were shown'
+    finally:
+        context.close()
+        lab.shut_down_kernels_of(rel)
+        assert path.read_bytes() == before, f'{path.name} changed on disk while presented (a test must never save it)'
