@@ -33,13 +33,16 @@ def shown(cell):
     out = []
     for o in cell.get('outputs', []):
         data = o.get('data', {})
-        if o['output_type'] == 'stream':
-            out.append((o['name'], sanitize(''.join(o['text']))))
+        if o['output_type'] == 'stream':  # one stream may come in pieces: join them, as a page shows them
+            text = ''.join(o['text'])
+            if out and out[-1][0] == o['name']:
+                text = out.pop()[1] + text
+            out.append((o['name'], text))
         elif o['output_type'] == 'error':
             out.append(('error', o['ename']))
         else:
             out += [(mime, sanitize(''.join(data[mime]))) for mime in ('text/plain', 'image/svg+xml') if mime in data]
-    return out
+    return [(kind, sanitize(text)) for kind, text in out]
 
 
 def run(cmd, **kwargs):
@@ -66,6 +69,7 @@ def colab(tmp_path_factory):
     return python, folder, env
 
 
+@pytest.mark.slow  # a fresh environment, and pip installs the kernel extra into it: minutes
 def test_a_chapter_alone_installs_the_course_and_runs_as_stored(colab):
     python, folder, env = colab
     assert run([str(python), '-c', 'import importlib.util; print(importlib.util.find_spec("microgpt"))'],
@@ -78,7 +82,7 @@ def test_a_chapter_alone_installs_the_course_and_runs_as_stored(colab):
                    for o in ran[0]['outputs'])
     assert 'installing it with pip' in said, f'the set-up cell did not say it installs the course: {said!r}'
     for i, (want, got) in enumerate(zip(stored[1:], ran[1:]), start=1):
-        assert shown(got) == shown(want), (f'code cell {i} ({want["source"][:1]}) shows\n{shown(got)}\n'
-                                           f'where the notebook stores\n{shown(want)}')
+        assert shown(got) == shown(want), (f'code cell {i} ({"".join(want["source"])[:60]!r}) shows\n'
+                                           f'{str(shown(got))[:1500]}\nwhere the notebook stores\n{str(shown(want))[:1500]}')
     where = run([str(python), '-c', 'import microgpt; print(microgpt.__file__)'], cwd=folder, env=env).stdout
     assert str(python.parent.parent) in where, f'microgpt came from {where}, not the fresh environment'

@@ -92,7 +92,7 @@ def test_chapter_02_runs_with_every_drawing_as_stored(runs, lite):
         assert g == w, f'{path.name} code cell {i}: the browser drew {len(g)} SVG(s) that differ from the stored {len(w)}'
 
 
-# The course's core in the browser, compared with the same code run here. {data} is the data folder.
+# The course's core in the browser, compared with the same code run here. DATA is the data folder.
 CORE = '''
 import random
 from microgpt.autograd import Value
@@ -103,7 +103,7 @@ a, b = Value(2.0), Value(-3.0)
 loss = ((a * b).exp() + (a - b) ** 2).log()
 loss.backward()
 print('loss', *(f'{x:.10g}' for x in (loss.data, a.grad, b.grad)))  # 10 digits: libms differ in the last bit
-ckpt = load_checkpoint({data!r} + '/checkpoint.json')
+ckpt = load_checkpoint(DATA + '/checkpoint.json')
 rng = random.Random(42)
 print('sampled', [sample(ckpt.state_dict, ckpt.config, ckpt.tokenizer, 0.5, rng) for _ in range(5)])
 for t in (0.5, 1.0):
@@ -115,8 +115,8 @@ def test_the_core_runs_in_the_browser_as_here(runs, lite):
     nb, _ = runs.get(chapter('02_'))  # a kernel with the course installed by the chapter's set-up cell
     here = io.StringIO()
     with contextlib.redirect_stdout(here):
-        exec(CORE.format(data=str(ROOT / 'data')), {})
-    there, error = nb.execute(CORE.format(data='../data'))
+        exec(CORE.replace('DATA', repr(str(ROOT / 'data'))), {})
+    there, error = nb.execute(CORE.replace('DATA', repr('../data')))
     assert error is None, f'the core failed in the browser: {error}'
     assert there == here.getvalue(), f'the browser printed\n{there}\nwhere this machine prints\n{here.getvalue()}'
 
