@@ -37,7 +37,8 @@ if sys.platform == 'emscripten':
     await setup({needs})
 elif importlib.util.find_spec('microgpt') is None:
     print('The course (microgpt) is not installed here: installing it with pip ...')
-    %pip install --quiet "{{os.environ.get('MICROGPT_PIP_TARGET', '{target}')}}"
+    target = '{target}'
+    %pip install --quiet "{{os.environ.get('MICROGPT_PIP_TARGET', target)}}"
     importlib.invalidate_caches()'''
 
 
