@@ -11,6 +11,7 @@ environment made from environment.yml) and install the project into it. Maintain
     python3 course.py figures                 # regenerate every file in figures/
     python3 course.py checkpoint              # retrain and rewrite the shipped checkpoint
     python3 course.py browser-test            # the JupyterLab browser tests on their own
+    python3 course.py lite [--pyodide PATH] [--serve]  # the course as a static JupyterLite site
     python3 course.py tidy [NOTEBOOK ...]     # fold solutions, point glossary links at cells (idempotent)
 
 Instructors have:
@@ -162,9 +163,21 @@ def playground(args):
     run([env_python(), '-m', 'voila', str(ROOT / 'playground' / 'playground.ipynb'), *args])
 
 
+def lite(args):
+    "Build the JupyterLite site in build/lite (lite/build.py), and with --serve serve it on 127.0.0.1."
+    python = env_python()
+    stamp = Path(python).parent.parent / '.microgpt-course-lite-installed'
+    wanted = hashlib.sha256((ROOT / 'pyproject.toml').read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        print('Installing what builds the site (the lite extra) ...', flush=True)
+        run([python, '-m', 'pip', 'install', '--quiet', '-e', f'{ROOT}[lite]'])
+        stamp.write_text(wanted)
+    run([python, str(ROOT / 'lite' / 'build.py'), *args])
+
+
 COMMANDS = {'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
             'checkpoint': checkpoint, 'browser-test': browser_test, 'tidy': tidy,
-            'slides': slides, 'playground': playground}
+            'slides': slides, 'playground': playground, 'lite': lite}
 
 if __name__ == '__main__':
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -4,6 +4,13 @@ One source for the start-here chapter's map, `figures/course_map.svg` and the te
 """
 from .draw import show_dot
 
+# Where the course is published: the one place its address is written. Every chapter's first cell
+# (pip install on Colab) and the README's site, Colab and Binder links come from it
+# (`python lite/install_cell.py` and `python lite/readme_links.py` rewrite them).
+# PLACEHOLDER until the repository is published: replace OWNER, then re-run both scripts.
+REPOSITORY = 'https://github.com/OWNER/microgpt-course'
+BRANCH = 'main'
+
 # (notebook, title, module it builds or None, chapters it imports from)
 CHAPTERS = [
     ('00_start_here', 'Start here', None, []),

@@ -1,0 +1,94 @@
+"""The chapters' set-up cells, the README's links and the site's Pyodide staging (no browser needed)."""
+import json
+import shutil
+import sys
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / 'lite'))
+import install_cell  # noqa: E402
+import pyodide_dist  # noqa: E402
+import readme_links  # noqa: E402
+
+from microgpt.course import REPOSITORY  # noqa: E402
+
+WITH_CODE = [p for p in sorted((ROOT / 'chapters').glob('[0-9]*.ipynb'))
+             if any(c.cell_type == 'code' for c in nbformat.read(p, as_version=4).cells)]
+
+
+@pytest.mark.parametrize('path', WITH_CODE, ids=lambda p: p.name)
+def test_the_first_code_cell_is_the_up_to_date_set_up_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == 'code')
+    assert first.source == install_cell.cell_source(nb), \
+        f'{path.name}: its set-up cell is missing or out of date: run `python lite/install_cell.py`'
+    assert not first.outputs, f'{path.name}: the set-up cell prints nothing on a machine with the course'
+
+
+def test_the_set_up_cell_asks_for_what_the_chapter_imports():
+    needs = {p.name: install_cell.cell_source(nbformat.read(p, as_version=4)).split('await setup(')[1].split(')')[0]
+             for p in WITH_CODE}
+    assert needs['02_autograd.ipynb'] == ''
+    assert "'numpy'" in needs['09_efficiency.ipynb'] and "'ipywidgets'" in needs['09_efficiency.ipynb']
+    assert needs['01_derivatives.ipynb'] == "'matplotlib'"
+    assert REPOSITORY in install_cell.PIP_TARGET
+
+
+def test_the_script_inserts_once_and_numbers_as_a_run_would(tmp_path):
+    original = ROOT / 'chapters' / '02_autograd.ipynb'
+    nb = nbformat.read(original, as_version=4)
+    first = next(i for i, c in enumerate(nb.cells) if c.cell_type == 'code')
+    del nb.cells[first]  # the chapter as it was before the script
+    for c in nb.cells:
+        if c.cell_type == 'code' and c.execution_count:
+            c.execution_count -= 1
+    path = tmp_path / original.name
+    nbformat.write(nb, path)
+    assert install_cell.apply(path) == 'inserted'
+    once = path.read_bytes()
+    assert install_cell.apply(path) == 'up to date'
+    assert path.read_bytes() == once
+    assert once == original.read_bytes(), 'inserting the cell gives other bytes than the committed chapter'
+
+
+def test_the_readme_links_are_made_from_the_repository_address():
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    assert readme_links.updated(readme) == readme, 'README.md is out of date: run `python lite/readme_links.py`'
+    site, colab, binder = readme_links.links()
+    owner_name = REPOSITORY.removeprefix('https://github.com/')
+    assert owner_name in colab and owner_name in binder
+    assert colab.format('02_autograd') in readme and binder.format('02_autograd') in readme and site in readme
+
+
+def fake_pyodide(folder, version, wheel='micropip-0.11.1-py3-none-any.whl'):
+    folder.mkdir(parents=True)
+    (folder / 'pyodide.mjs').write_text('')
+    (folder / 'package.json').write_text(json.dumps({'name': 'pyodide', 'version': version}))
+    (folder / 'pyodide-lock.json').write_text(json.dumps({'info': {}, 'packages': {
+        name: {'name': name, 'version': '1', 'file_name': f'{name}-1-py3-none-any.whl', 'depends': [], 'sha256': 'x'}
+        for name in pyodide_dist.KERNEL_NEEDS}}))
+    for name in pyodide_dist.KERNEL_NEEDS:
+        (folder / f'{name}-1-py3-none-any.whl').write_bytes(name.encode())
+    return folder
+
+
+def test_a_pyodide_release_is_copied_without_its_npm_files(tmp_path):
+    source = fake_pyodide(tmp_path / 'pyodide', pyodide_dist.PYODIDE_VERSION)
+    dest = pyodide_dist.stage_pyodide(source, tmp_path / 'site', tmp_path / 'cache')
+    assert (dest / 'pyodide.mjs').exists() and not (dest / 'package.json').exists()
+    assert (dest / 'micropip-1-py3-none-any.whl').read_bytes() == b'micropip'
+
+
+def test_a_wrong_pyodide_is_refused_with_what_to_give(tmp_path):
+    with pytest.raises(SystemExit, match='not found'):
+        pyodide_dist.stage_pyodide(tmp_path / 'nothing', tmp_path / 'site', tmp_path / 'cache')
+    (tmp_path / 'empty').mkdir()
+    with pytest.raises(SystemExit, match='no pyodide.mjs inside'):
+        pyodide_dist.stage_pyodide(tmp_path / 'empty', tmp_path / 'site', tmp_path / 'cache')
+    old = fake_pyodide(tmp_path / 'old', '0.27.0')
+    with pytest.raises(SystemExit, match=f'the kernel needs {pyodide_dist.PYODIDE_VERSION}'):
+        pyodide_dist.stage_pyodide(old, tmp_path / 'site', tmp_path / 'cache')
+    shutil.rmtree(old)
