@@ -43,5 +43,5 @@ def course_map_dot():
 
 def course_map():
     "The course map, drawn."
-    return show_dot(course_map_dot(), alt='course map: one box per chapter, 00 to 09, with the module it builds; '
+    return show_dot(course_map_dot(), alt=f'course map: one box per chapter, 00 to {CHAPTERS[-1][0][:2]}, with the module it builds; '
                                           'an arrow from a chapter to each chapter that builds on it')

@@ -200,7 +200,7 @@ PLACES = ('BOS', 'earlier', 'previous', 'itself')
 
 def attention_habits(docs, state_dict, config, tokenizer):
     """For every (layer, head): the share of positions whose largest weight falls on each of PLACES.
-    Only positions 2 onwards count, where BOS, an earlier letter, the previous one and itself differ."""
+    Only positions 2 onwards count, where BOS, the previous letter and itself are three different places."""
     w, n = float_weights(state_dict), 0
     counts = {(layer, h): dict.fromkeys(PLACES, 0) for layer in range(config.n_layer) for h in range(config.n_head)}
     for doc in docs:

@@ -1,4 +1,4 @@
-"""Sliders for chapters 07, 08 and 09 (ipywidgets and matplotlib: the edge of the package, not the core).
+"""Sliders for chapters 07, 08 and 10 (ipywidgets and matplotlib: the edge of the package, not the core).
 
 The contract these widgets keep, which the browser tests rely on:
 
