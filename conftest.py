@@ -10,7 +10,8 @@ import pytest
 
 # The longest pieces, longest first (from `--durations`); everything else follows in its own order.
 LONGEST = ['browser', 'reference-run', 'tests/test_machines.py', 'chapters/07_adam.ipynb',
-           'chapters/09_efficiency.ipynb', 'tests/test_fast.py', 'chapters/08_sampling.ipynb']
+           'chapters/10_scale.ipynb', 'chapters/09_efficiency.ipynb', 'tests/test_fast.py',
+           'chapters/08_sampling.ipynb']
 
 
 def group(nodeid):

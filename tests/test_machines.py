@@ -23,16 +23,16 @@ from course import NBVAL
 CHAPTERS = ROOT / 'chapters'
 SITE = ROOT / 'tests' / 'machines'
 # What each kind of setting can reach (the guard test below keeps these lists honest):
-# BLAS and SIMD reach what NumPy computes: chapter 09's engine. Chapter 07 imports NumPy only to draw
-# pictures, and nbval compares no images.
-NUMPY_CHAPTERS = ['09_efficiency']
+# BLAS and SIMD reach what NumPy computes: chapter 09's engine and chapter 10's training at scale.
+# Chapter 07 imports NumPy only to draw pictures, and nbval compares no images.
+NUMPY_CHAPTERS = ['09_efficiency', '10_scale']
 NUMPY_PICTURES_ONLY = ['07_adam']
 # libm reaches whatever calls math.exp, math.log and friends, or random.gauss (which uses them): the
 # Value's exp, log and tanh (02), softmax, cross-entropy, initial weights, training and sampling (00,
-# 04 to 09). Chapters 01 and 03 call none of them (their kernels changed no result under this row).
+# 04 to 11). Chapters 01 and 03 call none of them (their kernels changed no result under this row).
 LIBM_CHAPTERS = ['00_start_here', '02_autograd', '04_embeddings', '05_attention', '06_mlp', '07_adam',
-                 '08_sampling', '09_efficiency']
-TORCH_CHAPTERS = ['09_efficiency']
+                 '08_sampling', '09_efficiency', '10_scale', '11_inside']
+TORCH_CHAPTERS = ['10_scale']
 LIBM = '1:0.05'  # seed 1, one result in 20 moved by one ulp
 # OpenBLAS's names for the kernel it runs. Builds without the oldest kernels report Prescott's as
 # Katmai, and some builds run Zen on the Haswell kernel.
