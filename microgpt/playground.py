@@ -21,7 +21,8 @@ import numpy as np
 from . import fast
 from .checkpoint import load_checkpoint
 from .tokenizer import load_docs
-from .widgets import names_at_temperature, names_report, png
+from .plots import png
+from .widgets import names_at_temperature, names_report
 
 DATA = Path(__file__).resolve().parent.parent / 'data' / 'names.txt'
 START = {'temperature': 0.5, 'learning_rate': 0.01, 'name': 'emma'}  # where every control starts

@@ -11,6 +11,7 @@ from microgpt.exercises.ch09 import check_attention_loop, check_numerical_gradie
 def solution(name):
     "The reference solution as the chapter stores it: the hidden cell that defines `name`."
     nb = json.loads((ROOT / 'chapters' / '09_efficiency.ipynb').read_text(encoding='utf-8'))
+    name = f'solution_{name}'  # course.py tidy names solutions apart from the learner's functions
     for cell in nb['cells']:
         source = ''.join(cell['source'])
         if cell['metadata'].get('jupyter', {}).get('source_hidden') and f'def {name}(' in source:

@@ -35,12 +35,12 @@ def run_solution(name):
 
 
 def test_solutions_are_named_apart_from_the_learners_functions():
-    assert 'strongest_letter_solution(' in solution('strongest_letter_solution')
-    assert 'check_loss_increases(loss_increases_solution,' in solution('loss_increases_solution')
+    assert 'solution_strongest_letter(' in solution('solution_strongest_letter')
+    assert 'check_loss_increases(solution_loss_increases,' in solution('solution_loss_increases')
 
 
 def test_strongest_letter_solution_passes_and_mistakes_get_hints():
-    assert check_strongest_letter(run_solution('strongest_letter_solution'))
+    assert check_strongest_letter(run_solution('solution_strongest_letter'))
 
     def at(pos, pick):
         def strongest(unit):
@@ -62,7 +62,7 @@ def test_the_checked_units_have_one_clear_favourite():
 
 
 def test_loss_increases_solution_passes_and_reveals_the_answer():
-    result = check_loss_increases(run_solution('loss_increases_solution'), DOCS, prediction=1)
+    result = check_loss_increases(run_solution('solution_loss_increases'), DOCS, prediction=1)
     assert result and 'head 0:' in repr(result) and 'You predicted head 1' in repr(result)
 
 
