@@ -140,7 +140,7 @@ class LiteNotebook(Notebook):
         return cells
 
     def svgs(self):
-        "Per code cell, the SVG drawings its outputs hold, as the kernel sent them."
+        "Per code cell, the drawings its outputs hold (SVG, or the HTML image holding it), as the kernel sent them."
         return self.page.evaluate(SVGS_JS, self.rel)
 
     def execute(self, code, timeout=UI_TIMEOUT):
@@ -161,7 +161,10 @@ SVGS_JS = """(path) => {
     const found = [];
     for (let j = 0; j < c.model.outputs.length; j++) {
       const data = c.model.outputs.get(j).toJSON().data || {};
-      if (data['image/svg+xml']) found.push([].concat(data['image/svg+xml']).join(''));
+      const svg = [].concat(data['image/svg+xml'] || []).join('');
+      const html = [].concat(data['text/html'] || []).join('');  // microgpt.draw: an <img> holding the SVG
+      if (svg) found.push(svg);
+      else if (html.includes('data:image/svg+xml')) found.push(html);
     }
     return found;
   });

@@ -70,11 +70,19 @@ def chapter(prefix):
     return next(p for p in CHAPTERS if p.name.startswith(prefix))
 
 
+def drawing(data):
+    "An output's drawing: SVG, or the HTML image holding it (how microgpt.draw shows one), else None."
+    for kind in ('image/svg+xml', 'text/html'):
+        text = ''.join(data.get(kind, ''))
+        if kind == 'image/svg+xml' and text or 'data:image/svg+xml' in text:
+            return text
+    return None
+
+
 def stored_svgs(path):
-    "Per code cell, the SVG drawings the notebook file stores."
+    "Per code cell, the drawings the notebook file stores (SVG bytes, or the HTML image that holds them)."
     cells = json.loads(path.read_text(encoding='utf-8'))['cells']
-    return [[''.join(o['data']['image/svg+xml']) if isinstance(o['data']['image/svg+xml'], list) else
-             o['data']['image/svg+xml'] for o in c.get('outputs', []) if 'image/svg+xml' in o.get('data', {})]
+    return [[d for o in c.get('outputs', []) if (d := drawing(o.get('data', {})))]
             for c in cells if c['cell_type'] == 'code']
 
 
