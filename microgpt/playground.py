@@ -21,7 +21,7 @@ import numpy as np
 from . import fast
 from .checkpoint import load_checkpoint
 from .tokenizer import load_docs
-from .plots import png
+from .plots import nice_top, png
 from .widgets import names_at_temperature, names_report
 
 DATA = Path(__file__).resolve().parent.parent / 'data' / 'names.txt'
@@ -128,7 +128,7 @@ def inside_picture(inside):
     bars.bar(range(len(letters)), list(probs.values()), color='tab:blue')
     bars.set_xticks(range(len(letters)), [l if l != 'end' else '.' for l in letters])
     best = max(probs, key=probs.get)
-    bars.set(ylim=(0, 1), ylabel='probability',
+    bars.set(ylim=(0, nice_top(probs[best])), ylabel='probability',  # axis scaled to the data
              title=f'after "{"".join(tokens[1:])}": next letter (. = end), most likely {best!r} {probs[best]:.0%}')
     for h in range(n_head):
         ax = fig.add_subplot(grid[1, h])

@@ -20,7 +20,7 @@ def png(fig):
     return buffer.getvalue()
 
 
-def _nice_top(largest):
+def nice_top(largest):
     "A round upper limit just above `largest` (0.27 -> 0.3, 0.9 -> 1.0), at most 1."
     step = 10 ** math.floor(math.log10(max(largest, 1e-3)))
     return min(1.0, math.ceil(largest * 1.05 / step) * step)
@@ -32,7 +32,7 @@ def distribution_figure(probs, tokenizer, title):
     fig, ax = plt.subplots(figsize=(5.2, 3.0), dpi=CSS_DPI)
     ax.bar(range(len(probs)), probs, color='tab:blue')
     ax.set_xticks(range(len(probs)), tokenizer.chars + ['.'], fontsize=9)
-    ax.set_ylim(0, _nice_top(max(probs)))
+    ax.set_ylim(0, nice_top(max(probs)))
     ax.set_ylabel('probability')
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
@@ -49,7 +49,7 @@ def distribution_pictures(state_dict, config, tokenizer):
         probs = first_token_probs(state_dict, config, t)
         for bar, p in zip(ax.patches, probs):
             bar.set_height(p)
-        ax.set_ylim(0, _nice_top(max(probs)))
+        ax.set_ylim(0, nice_top(max(probs)))
         ax.set_title(f'first letter of a name at temperature {t:.1f}', fontsize=11)
         pictures[t] = png(fig)
     plt.close(fig)

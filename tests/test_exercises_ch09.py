@@ -1,24 +1,13 @@
 """Chapter 09's checkers pass the reference solutions and fail wrong answers with a useful hint."""
-import json
-
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import hidden_solution
 from microgpt.exercises.ch09 import check_attention_loop, check_numerical_gradient
 
 
 def solution(name):
-    "The reference solution as the chapter stores it: the hidden cell that defines `name`."
-    nb = json.loads((ROOT / 'chapters' / '09_efficiency.ipynb').read_text(encoding='utf-8'))
-    name = f'solution_{name}'  # course.py tidy names solutions apart from the learner's functions
-    for cell in nb['cells']:
-        source = ''.join(cell['source'])
-        if cell['metadata'].get('jupyter', {}).get('source_hidden') and f'def {name}(' in source:
-            namespace = {'np': np}
-            exec(source.split('\ncheck_')[0], namespace)  # the definition, without the check call
-            return namespace[name]
-    raise LookupError(f'no hidden solution cell defines {name}')
+    return hidden_solution('09_efficiency.ipynb', name, {'np': np})
 
 
 def loop_attention(causal=True, scaled=True):

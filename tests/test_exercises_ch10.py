@@ -1,23 +1,12 @@
 """Chapter 10's checker passes the reference solution and fails wrong answers with a useful hint."""
-import json
-
 import pytest
 
-from conftest import ROOT
+from conftest import hidden_solution
 from microgpt.exercises.ch10 import check_pooled_loss
 
 
 def solution(name):
-    "The reference solution as the chapter stores it: the hidden cell that defines `name`."
-    nb = json.loads((ROOT / 'chapters' / '10_scale.ipynb').read_text(encoding='utf-8'))
-    name = f'solution_{name}'  # course.py tidy names solutions apart from the learner's functions
-    for cell in nb['cells']:
-        source = ''.join(cell['source'])
-        if cell['metadata'].get('jupyter', {}).get('source_hidden') and f'def {name}(' in source:
-            namespace = {}
-            exec(source.split('\ncheck_')[0], namespace)  # the definition, without the check call
-            return namespace[name]
-    raise LookupError(f'no hidden solution cell defines {name}')
+    return hidden_solution('10_scale.ipynb', name)
 
 
 def test_the_chapters_solution_passes():
