@@ -1,34 +1,70 @@
-"""How `python3 course.py test` shares the suite between processes (pytest-xdist, `-n auto`).
+"""How `python3 course.py test` shares the suite between processes (pytest-xdist, `-n auto`), and
+which tests it leaves to `python3 course.py machines`.
 
 Some tests must run in one process, one after another: the cells of a notebook (nbval runs them in
-order, in one kernel), the browser tests (one JupyterLab and one Chromium for all of them), and the
-tests that share the reference run (the `reference_run` fixture of tests/conftest.py, done once per
-process). The scheduler below hands out each such group whole, and the longest work first, so that
-no process is left alone with a long piece at the end. Without pytest-xdist this changes nothing.
+order, in one kernel), a chapter's run in JupyterLab and the tests of its sliders (one page), the
+tests of one server (the JupyterLite site, the Voila playground), the tests that install the
+course's wheel (built once), and the tests that share the reference run (the `reference_run` fixture of tests/conftest.py, done once per process). The
+scheduler below hands out each such group whole, and the longest work first, so that no process is
+left alone with a long piece at the end. Without pytest-xdist this changes nothing.
+
+tests/test_machines.py (nbval again under simulated BLAS kernels, SIMD levels, maths libraries and
+PyTorch) is collected only with --machines or when named: `python3 course.py machines`, which CI runs.
 """
+import re
+from pathlib import Path
+
 import pytest
 
-# The longest pieces, longest first (from `--durations`); everything else follows in its own order.
-LONGEST = ['browser', 'reference-run', 'tests/test_machines.py', 'chapters/07_adam.ipynb',
-           'chapters/10_scale.ipynb', 'chapters/09_efficiency.ipynb', 'tests/test_fast.py',
-           'chapters/08_sampling.ipynb']
+MACHINES = Path(__file__).parent / 'tests' / 'test_machines.py'
+# The longest groups, longest first (from `--durations`); everything else follows in its own order.
+LONGEST = ['browser 11', 'reference-run', 'browser 10', 'browser 07', 'tests/browser/test_lite.py',
+           'browser 09', 'tests/browser/test_slides.py', 'tests/browser/test_playground.py', 'browser 08',
+           'chapters/11_inside.ipynb', 'chapters/07_adam.ipynb', 'chapters/10_scale.ipynb', 'browser',
+           'tests/browser/test_first_view.py',
+           'wheel', 'tests/test_fast.py',
+           'chapters/09_efficiency.ipynb', 'chapters/08_sampling.ipynb', 'tests/browser/']
+# Test files whose tests share a module-scoped fixture: a server of their own, or an installed wheel.
+ONE_SETUP = ('tests/browser/test_lite.py', 'tests/browser/test_playground.py')
+# Test files that install the course's wheel (built once per process: the course_wheel fixture).
+WHEEL = ('tests/test_install.py', 'tests/test_lite_colab.py')
 
 
 def group(nodeid):
     "The group of a test: tests of one group run in one process. A test on its own is its own group."
     path = nodeid.split('::')[0]
-    if path.startswith('tests/browser/'):
-        return 'browser'
-    if path.endswith('.ipynb'):
+    if path in ('tests/browser/test_chapters.py', 'tests/browser/test_sliders.py'):
+        return 'browser ' + re.search(r'\[(\d\d)', nodeid).group(1)  # ids start with the chapter's number
+    if path in ONE_SETUP or path.endswith('.ipynb'):
         return path
+    if path in WHEEL:
+        return 'wheel'
     if 'reference_run' in nodeid:
         return 'reference-run'
     return nodeid
 
 
 def rank(item):
-    path = item.nodeid.split('::')[0]
-    return next((i for i, name in enumerate(LONGEST) if name in (group(item.nodeid), path)), len(LONGEST))
+    name = group(item.nodeid)
+    return next((i for i, prefix in enumerate(LONGEST) if name.startswith(prefix)), len(LONGEST))
+
+
+def pytest_addoption(parser):
+    parser.addoption('--machines', action='store_true',
+                     help='also run tests/test_machines.py (other machines, simulated): minutes of nbval')
+
+
+def left_to_machines(config):
+    "True when this run covers tests/test_machines.py only through a folder, without --machines."
+    if config.getoption('--machines'):
+        return False
+    paths = [Path(config.rootpath, arg.split('::')[0]).resolve() for arg in config.args]
+    return MACHINES not in paths and any(p in MACHINES.parents for p in paths)
+
+
+def pytest_ignore_collect(collection_path, config):
+    if collection_path == MACHINES and left_to_machines(config):
+        return True
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -38,6 +74,12 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError(f'{item.nodeid} uses the reference_run fixture: put "reference_run" in '
                                     'its name, so that it runs in the process that has the run')
     items.sort(key=rank)  # stable: a notebook's cells stay in order
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if left_to_machines(config):
+        terminalreporter.write_line('Other machines (BLAS kernels, SIMD levels, maths libraries, PyTorch) are '
+                                    'simulated by `python3 course.py machines`, which CI runs too.')
 
 
 @pytest.hookimpl(optionalhook=True)

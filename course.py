@@ -11,6 +11,7 @@ environment made from environment.yml) and install the project into it. Maintain
     python3 course.py figures                 # regenerate every file in figures/
     python3 course.py checkpoint              # retrain and rewrite the shipped checkpoint
     python3 course.py browser-test            # the JupyterLab browser tests on their own
+    python3 course.py machines                # nbval under simulated other machines (CI runs it)
     python3 course.py lite [--pyodide PATH] [--serve]  # the course as a static JupyterLite site
     python3 course.py tidy [NOTEBOOK ...]     # fold solutions, point glossary links at cells (idempotent)
 
@@ -93,14 +94,19 @@ def lab(args):
 
 
 # Two processes or more (pytest-xdist), the longest work first; conftest.py keeps together what
-# must share one (a notebook's cells, the browser tests, the reference run). -rs says why any test
-# was skipped (no Chromium, no PyTorch), whichever process skipped it.
+# must share one (a notebook's cells, a chapter's page in JupyterLab, the reference run). -rs says
+# why any test was skipped (no Chromium, no PyTorch), whichever process skipped it.
 PARALLEL = ['-n', 'auto', '-rs']
 
 
 def test(args):
     python = env_python()
     run([python, '-m', 'pytest', *NBVAL, *PARALLEL, *(args or ['tests', 'chapters'])])
+
+
+def machines(args):
+    "tests/test_machines.py: nbval again under other BLAS kernels, SIMD levels, maths libraries, PyTorch."
+    test(['--machines', str(ROOT / 'tests' / 'test_machines.py'), *args])
 
 
 def execute(args):
@@ -176,7 +182,7 @@ def lite(args):
 
 
 COMMANDS = {'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
-            'checkpoint': checkpoint, 'browser-test': browser_test, 'tidy': tidy,
+            'checkpoint': checkpoint, 'browser-test': browser_test, 'tidy': tidy, 'machines': machines,
             'slides': slides, 'playground': playground, 'lite': lite}
 
 if __name__ == '__main__':

@@ -45,6 +45,29 @@ def reference_run(tmp_path_factory):
     return printed.getvalue().splitlines(), path
 
 
+WHEEL_SOURCES = ['microgpt', 'setup.py', 'MANIFEST.in', 'pyproject.toml', 'README.md', 'data/names.txt',
+                 'data/checkpoint.json']
+
+
+@pytest.fixture(scope='session')
+def course_wheel(tmp_path_factory):
+    """The course's wheel, built once per process from a copy of what it is made of (building in the
+    checkout would leave build/ and *.egg-info there). The root conftest.py keeps its users together."""
+    import shutil
+    import subprocess
+    work = tmp_path_factory.mktemp('wheel')
+    source = work / 'source'
+    for name in WHEEL_SOURCES:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copyfile
+        copy(ROOT / name, source / name)
+    built = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--quiet', '-w', str(work / 'dist'),
+                            str(source)], capture_output=True, text=True, encoding='utf-8')
+    assert built.returncode == 0, f'pip wheel failed:\n{built.stdout}\n{built.stderr}'
+    [wheel] = (work / 'dist').glob('microgpt_course-*.whl')
+    return wheel
+
+
 def hidden_solution(chapter, name, namespace=None):
     """The reference solution `solution_NAME` as a chapter stores it (a hidden cell; `course.py tidy`
     names it apart from the learner's function), defined without running its checker call."""

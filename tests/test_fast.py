@@ -169,10 +169,15 @@ def test_reference_run_agrees_with_the_scalar_engine_for_500_steps(reference_run
 
 @pytest.mark.slow
 @pytest.mark.parametrize('name', ['deeper', 'wider', 'longer'])
-def test_other_shapes_agree_with_the_scalar_engine_for_100_steps(name):
-    config = CONFIGS[name]
-    scalar, _, _ = run('scalar', config, 500, stop=100)
-    fast_losses, _, _ = run('fast', config, 500, stop=100)
+def test_other_shapes_agree_with_the_scalar_engine_for_25_steps(name):
+    # 25 steps: a shape the fast engine gets wrong shows at the first step; Adam's moments and the
+    # schedule have moved by then, and 'longer' meets names longer than the default block (below).
+    config, steps = CONFIGS[name], 25
+    if name == 'longer':
+        assert max(len(d) for d in shuffled_docs(random.Random(42))[:steps]) >= DEFAULT.block_size
+    scalar, _, _ = run('scalar', config, 500, stop=steps)
+    fast_losses, _, _ = run('fast', config, 500, stop=steps)
+    assert len(scalar) == len(fast_losses) == steps
     assert max(abs(a - b) for a, b in zip(scalar, fast_losses)) < 1e-6
 
 

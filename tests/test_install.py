@@ -11,10 +11,6 @@ import pytest
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
-SOURCES = ['microgpt', 'setup.py', 'MANIFEST.in', 'pyproject.toml', 'README.md', 'data/names.txt',
-           'data/checkpoint.json']
-
-
 def run(*cmd, **kwargs):
     result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, encoding='utf-8', **kwargs)
     assert result.returncode == 0, f'{cmd} failed:\n{result.stdout}\n{result.stderr}'
@@ -22,20 +18,14 @@ def run(*cmd, **kwargs):
 
 
 @pytest.fixture(scope='module')
-def installed(tmp_path_factory):
+def installed(tmp_path_factory, course_wheel):
     "The Python of a fresh virtual environment with the wheel (and the course's extras) installed."
     work = tmp_path_factory.mktemp('install')
-    source = work / 'source'  # a copy, so that building leaves nothing in the checkout
-    for name in SOURCES:
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
-        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copyfile
-        copy(ROOT / name, source / name)
-    run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--quiet', '-w', work / 'dist', source)
-    [wheel] = (work / 'dist').glob('microgpt_course-*.whl')
     run(sys.executable, '-m', 'venv', work / 'venv')
     python = work / 'venv' / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
     # From the index pip is configured with (or its cache): the same packages the course installs.
-    run(python, '-m', 'pip', 'install', '--quiet', f'{wheel}[course]', 'pytest', 'nbval')
+    # --no-compile: Python compiles what it imports when it imports it; the rest needs no .pyc here.
+    run(python, '-m', 'pip', 'install', '--quiet', '--no-compile', f'{course_wheel}[course]', 'pytest', 'nbval')
     return python
 
 

@@ -52,14 +52,13 @@ def run(cmd, **kwargs):
 
 
 @pytest.fixture(scope='module')
-def colab(tmp_path_factory):
+def colab(tmp_path_factory, course_wheel):
     "A fresh environment with Jupyter only, the course's wheel beside it, a folder with one chapter."
     tmp = tmp_path_factory.mktemp('colab')
-    run([sys.executable, '-m', 'pip', 'wheel', '--quiet', '--no-deps', '-w', str(tmp / 'wheels'), str(ROOT)])
-    wheel = next((tmp / 'wheels').glob('microgpt_course-*.whl'))
+    wheel = course_wheel
     venv.create(tmp / 'env', with_pip=True)
     python = tmp / 'env' / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
-    run([str(python), '-m', 'pip', 'install', '--quiet', *JUPYTER_ONLY])
+    run([str(python), '-m', 'pip', 'install', '--quiet', '--no-compile', *JUPYTER_ONLY])
     folder = tmp / 'work'
     folder.mkdir()
     shutil.copy(CHAPTER, folder)

@@ -61,7 +61,7 @@ def system_chromium():
     return None
 
 
-@pytest.fixture(scope='package')
+@pytest.fixture(scope='session')
 def browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -89,9 +89,9 @@ def browser():
         playwright.stop()
 
 
-@pytest.fixture(scope='package')
+@pytest.fixture(scope='session')
 def lab(browser):
-    "JupyterLab serving this checkout, stopped when the browser tests are done, whatever happens."
+    "JupyterLab serving this checkout (one per pytest-xdist process), stopped at the end, whatever happens."
     server = LabServer(ROOT)
     try:
         yield server.start()
@@ -149,7 +149,7 @@ class Runs:
             nb.close()
 
 
-@pytest.fixture(scope='package')
+@pytest.fixture(scope='session')
 def runs(browser, lab, sanitize):
     runs = Runs(browser, lab, sanitize)
     try:

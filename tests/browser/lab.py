@@ -147,10 +147,11 @@ class LabServer:
         if proc is not None and proc.poll() is None:
             try:
                 self.api('POST', 'shutdown', timeout=10)
+                asked = True
             except (OSError, urllib.error.URLError):
-                pass
+                asked = False  # no answer (or no API, as Voila): nothing to wait for
             try:
-                proc.wait(timeout=30)
+                proc.wait(timeout=30 if asked else 0)
             except subprocess.TimeoutExpired:
                 proc.terminate()
                 try:

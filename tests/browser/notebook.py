@@ -223,6 +223,35 @@ class Notebook:
 
 # Checks ------------------------------------------------------------------------------------
 
+# Per output: its width and the widest picture or line in it (pictures in a closed <details> are
+# not laid out and count 0), and the text JupyterLab shows in place of a picture it will not render.
+OUTPUTS_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  return [...panel.querySelectorAll('.jp-OutputArea-output')].map((o) => {
+    const parts = [...o.querySelectorAll('img, svg, canvas, pre, table')]
+      .filter((e) => !e.parentElement.closest('svg') && !e.closest('details:not([open])'));
+    const sizes = parts.map((e) => [e.getBoundingClientRect().width, e.tagName + '.' + e.className]);
+    const [widest, what] = sizes.reduce((a, b) => (b[0] > a[0] ? b : a), [0, '']);
+    return {width: o.clientWidth, widest, what, text: o.innerText.slice(0, 80),
+            svgImages: o.querySelectorAll('img[src^="data:image/svg+xml"]').length};
+  });
+}"""
+
+
+def too_wide(outputs):
+    return [f'{o["what"]} {o["text"]!r}: {o["widest"]:.0f} px in {o["width"]} px' for o in outputs
+            if o['widest'] > o['width'] + 1]
+
+
+def scroll_through(nb):
+    "Cells are laid out as they come into view: scroll through once so every output is drawn."
+    nb.page.evaluate("""async () => {
+      const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+      for (let y = 0; y < s.scrollHeight; y += 500) { s.scrollTop = y; await new Promise(r => setTimeout(r, 60)); }
+      s.scrollTop = 0; }""")
+
+
+
 def problems(stored, shown):
     """Everything the page shows that differs from what the stored notebook promises.
 

@@ -1,23 +1,32 @@
 """Every chapter, opened in JupyterLab and run with Restart & Run All, shows what it promises.
 
 No cell shows an error (unless tagged raises-exception), every widget, plot and drawing renders,
-and the page shows every printed output the notebook stores (its key outputs, e.g. the final
-samples, among them; timings masked as nbval masks them). Expectations come from the notebook's
-own saved outputs, so a new chapter needs no test of its own.
+the page shows every printed output the notebook stores (its key outputs, e.g. the final samples,
+among them; timings masked as nbval masks them), and in a 1024x768 window no output is wider than
+its area. Expectations come from the notebook's own saved outputs, so a new chapter needs no test
+of its own.
 """
 import pytest
 
 from .conftest import CHAPTERS, screenshot
-from .notebook import check_rendered
+from .notebook import OUTPUTS_JS, check_rendered, scroll_through, too_wide
 
 
 @pytest.mark.parametrize('path', CHAPTERS, ids=lambda p: p.name)
 def test_chapter_runs_and_shows_its_outputs_in_jupyterlab(path, runs):
     nb, stored = runs.get(path)
     try:
-        found = check_rendered(nb, stored)
+        try:
+            found = check_rendered(nb, stored)
+        finally:
+            screenshot(nb, path.stem)
+        size = nb.page.viewport_size
+        nb.page.set_viewport_size({'width': 1024, 'height': 768})  # a projector's, or a small laptop's
+        scroll_through(nb)
+        found += [f'in a 1024 px wide window, an output is wider than its area: {cut}'
+                  for cut in too_wide(nb.page.evaluate(OUTPUTS_JS))]
+        nb.page.set_viewport_size(size)
     finally:
-        screenshot(nb, path.stem)
         runs.done_with(path)
     if found:
         pytest.fail(f'{path.name} after Restart & Run All in JupyterLab:\n' + '\n'.join(found), pytrace=False)

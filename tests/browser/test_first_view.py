@@ -1,40 +1,26 @@
 """What a learner sees on opening a chapter of a fresh clone, before running anything: the stored
 drawings as pictures (JupyterLab does not trust a fresh clone's notebooks), every output within
 the page's width, glossary links that land on their heading, and solutions that stay folded.
-Screenshots of each state go to test-artifacts/browser/ (light and dark theme, two window sizes)."""
+Screenshots of each state go to test-artifacts/browser/ (light and dark theme, two window sizes).
+After Run All, every chapter's outputs must fit too: tests/browser/test_chapters.py checks that."""
 import pytest
 
 from .conftest import ARTIFACTS, ROOT
-from .notebook import Notebook
+from .notebook import OUTPUTS_JS, Notebook, scroll_through, too_wide
 
 SIZES = [(1400, 900), (1024, 768)]
-
-# Per output: its width and the widest picture or line in it (pictures in a closed <details> are
-# not laid out and count 0), and the text JupyterLab shows in place of a picture it will not render.
-OUTPUTS_JS = """() => {
-  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  return [...panel.querySelectorAll('.jp-OutputArea-output')].map((o) => {
-    const parts = [...o.querySelectorAll('img, svg, canvas, pre, table')]
-      .filter((e) => !e.parentElement.closest('svg') && !e.closest('details:not([open])'));
-    const sizes = parts.map((e) => [e.getBoundingClientRect().width, e.tagName + '.' + e.className]);
-    const [widest, what] = sizes.reduce((a, b) => (b[0] > a[0] ? b : a), [0, '']);
-    return {width: o.clientWidth, widest, what, text: o.innerText.slice(0, 80),
-            svgImages: o.querySelectorAll('img[src^="data:image/svg+xml"]').length};
-  });
-}"""
+THEMES = ['JupyterLab Light', 'JupyterLab Dark']
 
 
-def opened(browser, lab, name, size=(1400, 900), theme=None):
+def opened(browser, lab, name, size=(1400, 900)):
     nb = Notebook(browser, lab, ROOT, ROOT / 'chapters' / name, viewport=size).open()
-    if theme:
-        nb.page.evaluate('(t) => window.jupyterapp.commands.execute("apputils:change-theme", {theme: t})', theme)
-        nb.page.wait_for_timeout(1000)  # the theme's style sheet loads
-    # Cells are laid out as they come into view: scroll through once so every output is drawn.
-    nb.page.evaluate("""async () => {
-      const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
-      for (let y = 0; y < s.scrollHeight; y += 500) { s.scrollTop = y; await new Promise(r => setTimeout(r, 60)); }
-      s.scrollTop = 0; }""")
+    scroll_through(nb)
     return nb
+
+
+def set_theme(nb, theme):
+    nb.page.evaluate('(t) => window.jupyterapp.commands.execute("apputils:change-theme", {theme: t})', theme)
+    nb.page.wait_for_timeout(1000)  # the theme's style sheet loads
 
 
 def shot(nb, name):
@@ -45,46 +31,31 @@ def shot(nb, name):
 
 
 @pytest.mark.parametrize('name, drawings', [('00_start_here.ipynb', 1), ('02_autograd.ipynb', 1), ('06_mlp.ipynb', 1)])
-def test_stored_drawings_show_as_pictures_before_anything_runs(name, drawings, browser, lab):
-    nb = opened(browser, lab, name)
+def test_first_view_shows_the_drawings_and_fits_every_theme_and_size(name, drawings, browser, lab):
+    """Before anything runs: the stored drawings show as pictures, and no output is wider than its
+    area in either theme at either window size (one page, its theme and size changed in turn)."""
+    nb = opened(browser, lab, name, SIZES[0])
+    found = []
     try:
         outputs = nb.page.evaluate(OUTPUTS_JS)
-        shot(nb, f'first-open-{name[:-6]}')
         placeholders = [o['text'] for o in outputs if o['text'].startswith('<SVG drawing')]
-        assert not placeholders, f'{name}: drawings shown as text, not pictures: {placeholders}'
+        if placeholders:
+            found.append(f'drawings shown as text, not pictures: {placeholders}')
         shown = sum(o['svgImages'] > 0 for o in outputs)
-        assert shown >= drawings, f'{name}: {shown} drawings shown before running, {drawings} stored'
+        if shown < drawings:
+            found.append(f'{shown} drawings shown before running, {drawings} stored')
+        for theme in THEMES:
+            set_theme(nb, theme)
+            for width, height in SIZES:
+                nb.page.set_viewport_size({'width': width, 'height': height})
+                scroll_through(nb)
+                outputs = nb.page.evaluate(OUTPUTS_JS)
+                shot(nb, f'first-view-{name[:-6]}-{width}x{height}-{theme.split()[-1].lower()}')
+                found += [f'{theme}, {width} px wide: an output wider than its area: {cut}' for cut in too_wide(outputs)]
     finally:
+        set_theme(nb, THEMES[0])  # the theme is a setting of the server: later pages get the default again
         nb.close()
-
-
-@pytest.mark.parametrize('size', SIZES, ids=lambda s: f'{s[0]}x{s[1]}')
-@pytest.mark.parametrize('name', ['02_autograd.ipynb', '06_mlp.ipynb'])
-@pytest.mark.parametrize('theme', ['JupyterLab Light', 'JupyterLab Dark'], ids=['light', 'dark'])
-def test_no_output_is_cut_off(name, size, theme, browser, lab):
-    nb = opened(browser, lab, name, size, theme)
-    try:
-        outputs = nb.page.evaluate(OUTPUTS_JS)
-        shot(nb, f'fit-{name[:-6]}-{size[0]}x{size[1]}-{theme.split()[-1].lower()}')
-        cut = [f'{o["what"]} {o["text"]!r}: {o["widest"]:.0f} px in {o["width"]} px' for o in outputs
-               if o['widest'] > o['width'] + 1]
-        assert not cut, f'{name} at {size[0]} px wide: outputs wider than their area: {cut}'
-    finally:
-        nb.close()
-
-
-@pytest.mark.parametrize('name', ['02_autograd.ipynb', '06_mlp.ipynb'])
-def test_no_output_is_cut_off_after_running(name, browser, lab):
-    # Run, the outputs are the kernel's own (trusted): what a learner sees after Run All.
-    nb = Notebook(browser, lab, ROOT, ROOT / 'chapters' / name, viewport=(1024, 768)).open().restart_and_run_all()
-    try:
-        outputs = nb.page.evaluate(OUTPUTS_JS)
-        shot(nb, f'fit-{name[:-6]}-1024x768-after-run')
-        cut = [f'{o["what"]} {o["text"]!r}: {o["widest"]:.0f} px in {o["width"]} px' for o in outputs
-               if o['widest'] > o['width'] + 1]
-        assert not cut, f'{name} at 1024 px wide, after Run All: outputs wider than their area: {cut}'
-    finally:
-        nb.close()
+    assert not found, f'{name} on first opening:\n' + '\n'.join(found)
 
 
 def test_a_glossary_link_lands_on_its_heading_at_the_first_click(browser, lab):

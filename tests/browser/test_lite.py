@@ -159,7 +159,7 @@ def test_learning_rate_sliders_in_the_browser(prefix, description, runs, lite):
 def test_temperature_slider_in_the_browser(runs, lite):
     if not lite.full:
         pytest.skip(FULL_ONLY)
-    temperature_test(runs)
+    temperature_test('08_', runs)
 
 
 def test_no_page_asked_for_anything_outside_this_machine(runs, lite):

@@ -74,8 +74,9 @@ def shows_names(text, names, known):
     return True, ''
 
 
-def test_temperature_slider_shows_what_the_kernel_computes(runs):
-    path = chapter('08_')
+@pytest.mark.parametrize('prefix', ['08_'], ids=['08 temperature'])
+def test_temperature_slider_shows_what_the_kernel_computes(prefix, runs):
+    path = chapter(prefix)
     nb, _ = runs.get(path)
     slider = Slider(nb, 'temperature')
     shots = ARTIFACTS / f'{path.stem}-temperature'
