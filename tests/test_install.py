@@ -19,13 +19,15 @@ def run(*cmd, **kwargs):
 
 @pytest.fixture(scope='module')
 def installed(tmp_path_factory, course_wheel):
-    "The Python of a fresh virtual environment with the wheel (and the course's extras) installed."
+    "The Python of a fresh virtual environment with the wheel (and what its kernel needs) installed."
     work = tmp_path_factory.mktemp('install')
     run(sys.executable, '-m', 'venv', work / 'venv')
     python = work / 'venv' / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
-    # From the index pip is configured with (or its cache): the same packages the course installs.
+    # From the index pip is configured with (or its cache): what a chapter's kernel needs (the kernel
+    # extra and ipykernel; JupyterLab, RISE and Voila add nothing to what runs) and nbval to run it.
     # --no-compile: Python compiles what it imports when it imports it; the rest needs no .pyc here.
-    run(python, '-m', 'pip', 'install', '--quiet', '--no-compile', f'{course_wheel}[course]', 'pytest', 'nbval')
+    run(python, '-m', 'pip', 'install', '--quiet', '--no-compile', f'{course_wheel}[kernel]', 'ipykernel', 'pytest',
+        'nbval')
     return python
 
 
