@@ -40,7 +40,10 @@
       const panel = panelOf(path);
       const run = { started: false, sent: 0, replies: 0 };
       const look = () => {
-        if (prompts(panel).some((t) => t.includes('*'))) run.started = true;
+        if (prompts(panel).some((t) => t.includes('*'))) {
+          run.started = true;
+          run.observer.disconnect();  // seen once is enough: no work on every later output
+        }
       };
       const hook = (kernel) => {
         if (!kernel || kernel.__mgHooked) return;
