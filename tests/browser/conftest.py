@@ -121,21 +121,38 @@ class Runs:
     def __init__(self, browser, lab, sanitize):
         self.browser, self.lab, self.sanitize = browser, lab, sanitize
         self.open = {}
+        self.host = None  # one JupyterLab page for the notebooks, each in a tab while it is tested
+
+    def host_page(self):
+        "The page the notebooks open in; a fresh one after a failure (a dialog may be left on it)."
+        if self.host is None:
+            self.host_context = self.browser.new_context(viewport={'width': 1280, 'height': 900})
+            self.host = self.host_context.new_page()
+        return self.host
+
+    def drop_host(self):
+        if self.host is not None:
+            self.open = {p: v for p, v in self.open.items() if v[0].page is not self.host}
+            self.host_context.close()
+            self.host = None
 
     def get(self, path):
         path = Path(path)
         if path not in self.open:
             stored = Stored(path, self.sanitize)
-            nb = Notebook(self.browser, self.lab, ROOT, path)
+            nb = Notebook(self.browser, self.lab, ROOT, path, host=self.host_page())
             try:
                 nb.open().restart_and_run_all()
             except Exception:
                 screenshot(nb, path.stem)
                 nb.close()
+                self.drop_host()
                 raise
             self.open[path] = (nb, stored)
             TIMINGS.append((path.name, nb.timings['open'], nb.timings['run']))
-        return self.open[path]
+        nb, stored = self.open[path]
+        nb.activate()
+        return nb, stored
 
     def done_with(self, path):
         "Close a notebook that no later test needs (one without widgets)."
@@ -147,6 +164,7 @@ class Runs:
     def close(self):
         for nb, _ in self.open.values():
             nb.close()
+        self.drop_host()
 
 
 @pytest.fixture(scope='session')

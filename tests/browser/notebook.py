@@ -97,17 +97,24 @@ class Stored:
 # The page ----------------------------------------------------------------------------------
 
 class Notebook:
-    "A notebook open in its own browser page of the test JupyterLab."
+    """A notebook open in its own browser page of the test JupyterLab, or in a tab of `host`, a page
+    where JupyterLab already runs (opening a notebook there costs a third less than loading JupyterLab
+    again; the notebooks before it must be closed or done with)."""
 
-    def __init__(self, browser, server, root, path, viewport=(1280, 900)):
+    def __init__(self, browser, server, root, path, viewport=(1280, 900), host=None):
         self.server = server
         self.path = Path(path)
         self.rel = self.path.relative_to(root).as_posix()
         self.name = self.path.name
-        # A browser context of its own: no storage or window state carries over between notebooks
-        # (JupyterLab sends a second window sharing storage to another workspace while it loads).
-        self.context = browser.new_context(viewport={'width': viewport[0], 'height': viewport[1]})
-        self.page = self.context.new_page()
+        self.host = host
+        if host is None:
+            # A browser context of its own: no storage or window state carries over between notebooks
+            # (JupyterLab sends a second window sharing storage to another workspace while it loads).
+            self.context = browser.new_context(viewport={'width': viewport[0], 'height': viewport[1]})
+            self.page = self.context.new_page()
+        else:
+            self.context, self.page = None, host
+            self.page.set_viewport_size({'width': viewport[0], 'height': viewport[1]})
         self.page.set_default_timeout(UI_TIMEOUT * 1000)
         self.timings = {}
 
@@ -130,9 +137,12 @@ class Notebook:
         # A workspace of its own, emptied first: only this notebook opens (JupyterLab would otherwise
         # restore every notebook opened before, each with a kernel).
         workspace = re.sub(r'[^A-Za-z0-9_-]+', '-', self.path.stem)
-        self.page.goto(f'{self.server.url}/lab/workspaces/{workspace}/tree/{self.rel}?reset&token={self.server.token}')
-        self.page.wait_for_function('() => window.jupyterapp && window.jupyterapp.shell')
-        self.page.evaluate(PAGE_JS)
+        if self.host is not None and self.page.evaluate('() => !!(window.jupyterapp && window.__mg)'):
+            self.page.evaluate('(p) => { window.jupyterapp.commands.execute("docmanager:open", {path: p}); }', self.rel)
+        else:
+            self.page.goto(f'{self.server.url}/lab/workspaces/{workspace}/tree/{self.rel}?reset&token={self.server.token}')
+            self.page.wait_for_function('() => window.jupyterapp && window.jupyterapp.shell')
+            self.page.evaluate(PAGE_JS)
         state = self._wait('ready', UI_TIMEOUT + 60)
         if not state or isinstance(state, dict):
             raise NotebookError(f'{self.name}: did not open with an idle kernel in JupyterLab within '
@@ -214,11 +224,27 @@ class Notebook:
         finally:
             self.page.set_viewport_size(size)
 
+    def activate(self):
+        "Bring this notebook's tab to the front (in a host page other notebooks may be open)."
+        self.page.evaluate(ACTIVATE_JS, self.rel)
+
     def close(self):
         try:
-            self.context.close()
+            if self.host is None:
+                self.context.close()
+            else:  # its tab only, unsaved (the run changed it; the file must stay as it is)
+                self.page.evaluate(ACTIVATE_JS.replace('app.shell.activateById(w.id)',
+                                                       'w.context.model.dirty = false; w.dispose()'), self.rel)
         finally:
             self.server.shut_down_kernels_of(self.rel)
+
+
+ACTIVATE_JS = """(path) => {
+  const app = window.jupyterapp;
+  for (const w of [...app.shell.widgets('main')]) {
+    if (w.context && w.context.path === path) { app.shell.activateById(w.id); }
+  }
+}"""
 
 
 # Checks ------------------------------------------------------------------------------------
