@@ -114,7 +114,7 @@ def screenshot(nb, name):
 
 
 class Runs:
-    """Notebooks opened and run (Restart & Run All) once, each in a page of its own.
+    """Notebooks opened and run (Restart & Run All) once, each in a tab of one JupyterLab page.
 
     Notebooks with widgets stay open after their chapter test, for the slider tests."""
 
