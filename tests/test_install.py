@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, fresh_venv, run_ok
+from conftest import ROOT, fresh_venv, pip_install, run_ok
 
 pytestmark = pytest.mark.slow
 
@@ -14,12 +14,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope='module')
 def installed(tmp_path_factory, course_wheel):
     "The Python of a fresh virtual environment with the wheel (and what its kernel needs) installed."
-    python = fresh_venv(tmp_path_factory.mktemp('install') / 'venv')
+    python = fresh_venv(tmp_path_factory.mktemp('install') / 'venv', with_pip=False)
     # From the index pip is configured with (or its cache): what a chapter's kernel needs (the kernel
     # extra and ipykernel; JupyterLab, RISE and Voila add nothing to what runs) and nbval to run it.
-    # --no-compile: Python compiles what it imports when it imports it; the rest needs no .pyc here.
-    run_ok(python, '-m', 'pip', 'install', '--quiet', '--no-compile', f'{course_wheel}[kernel]', 'ipykernel', 'pytest',
-        'nbval')
+    pip_install(python, f'{course_wheel}[kernel]', 'ipykernel', 'pytest', 'nbval')
     return python
 
 

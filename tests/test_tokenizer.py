@@ -77,9 +77,16 @@ def test_sequence_refuses_a_bad_block_size(block_size):
         TOK.sequence('emma', block_size)
 
 
-def test_repeated_characters_are_refused():
-    with pytest.raises(ValueError, match='the characters must be unique'):
-        Tokenizer('abca')
+def test_repeated_characters_are_refused_by_name():
+    with pytest.raises(ValueError, match="the characters must be unique, got 'ab' more than once"):
+        Tokenizer('abcab')
+
+
+def test_a_list_of_names_is_refused_in_one_short_line():
+    names = ['emma', 'olivia'] * 20000
+    with pytest.raises(ValueError, match=r"single characters, got 'emma' \(and 39,999 more\).*from_docs") as e:
+        Tokenizer(names)
+    assert len(str(e.value)) < 200
 
 
 def test_held_out_split_shares_no_name_and_keeps_the_training_order():

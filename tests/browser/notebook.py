@@ -270,12 +270,26 @@ def too_wide(outputs):
 
 
 def scroll_through(nb):
-    "Cells are laid out as they come into view: scroll through once so every output is drawn."
-    nb.page.evaluate("""async () => {
-      const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
-      for (let y = 0; y < s.scrollHeight; y += 500) { s.scrollTop = y; await new Promise(r => setTimeout(r, 60)); }
-      s.scrollTop = 0; }""")
+    """Cells are put on the page as they come into view: scroll until every cell is there and its
+    pictures are loaded (once there, a cell stays: a resize or a theme lays it out again)."""
+    nb.page.evaluate(SCROLL_THROUGH_JS)
 
+
+SCROLL_THROUGH_JS = """async () => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const widget = [...window.jupyterapp.shell.widgets('main')].find((w) => w.node === panel);
+  const total = widget ? widget.content.widgets.length : Infinity;
+  const s = panel.querySelector('.jp-WindowedPanel-outer');
+  const onPage = () => panel.querySelectorAll('.jp-Cell').length;
+  const settle = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 20))));
+  for (let y = 0; y < s.scrollHeight && onPage() < total; y += s.clientHeight / 2) {
+    s.scrollTop = y;
+    for (let before = -1; onPage() !== before;) { before = onPage(); await settle(); }  // until no more cells come
+  }
+  s.scrollTop = 0;
+  const end = Date.now() + 10000;
+  while ([...panel.querySelectorAll('img')].some((i) => !i.complete) && Date.now() < end) await settle();
+}"""
 
 
 def problems(stored, shown):
@@ -326,6 +340,7 @@ def _indent(text, limit=1500):
 def check_rendered(nb, stored):
     """Wait (within UI_TIMEOUT) for widgets and pictures to render, then return every problem seen."""
     deadline = time.monotonic() + UI_TIMEOUT
+    scroll_through(nb)  # a cell out of view may not be on the page yet, nor its outputs
     while True:
         pending, final = problems(stored, nb.cells())
         if not pending or time.monotonic() > deadline:

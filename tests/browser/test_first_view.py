@@ -3,6 +3,8 @@ drawings as pictures (JupyterLab does not trust a fresh clone's notebooks), ever
 the page's width, glossary links that land on their heading, and solutions that stay folded.
 Screenshots of each state go to test-artifacts/browser/ (light and dark theme, two window sizes).
 After Run All, every chapter's outputs must fit too: tests/browser/test_chapters.py checks that."""
+import contextlib
+
 import pytest
 
 from .conftest import ARTIFACTS, ROOT
@@ -12,15 +14,28 @@ SIZES = [(1400, 900), (1024, 768)]
 THEMES = ['JupyterLab Light', 'JupyterLab Dark']
 
 
-def opened(browser, lab, name, size=(1400, 900)):
-    nb = Notebook(browser, lab, ROOT, ROOT / 'chapters' / name, viewport=size).open()
-    scroll_through(nb)
-    return nb
+@contextlib.contextmanager
+def opened(runs, name, size=SIZES[0]):
+    """The chapter as a learner first sees it (opened, not run), in a tab of this process's JupyterLab
+    page, scrolled through once; closed after, unsaved. After a failure the next test gets a fresh page."""
+    nb = Notebook(runs.browser, runs.lab, ROOT, ROOT / 'chapters' / name, viewport=size, host=runs.host_page())
+    done = False
+    try:
+        nb.open()
+        scroll_through(nb)
+        yield nb
+        done = True
+    finally:
+        nb.close()
+        if not done:
+            runs.drop_host()
 
 
 def set_theme(nb, theme):
+    "Change the theme (a setting of the server) and wait until the page shows it."
     nb.page.evaluate('(t) => window.jupyterapp.commands.execute("apputils:change-theme", {theme: t})', theme)
-    nb.page.wait_for_timeout(1000)  # the theme's style sheet loads
+    nb.page.wait_for_function('(t) => document.body.dataset.jpThemeName === t', arg=theme)
+    nb.page.evaluate('() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
 
 
 def shot(nb, name):
@@ -31,70 +46,65 @@ def shot(nb, name):
 
 
 @pytest.mark.parametrize('name, drawings', [('00_start_here.ipynb', 1), ('02_autograd.ipynb', 1), ('06_mlp.ipynb', 1)])
-def test_first_view_shows_the_drawings_and_fits_every_theme_and_size(name, drawings, browser, lab):
+def test_first_view_shows_the_drawings_and_fits_every_theme_and_size(name, drawings, runs):
     """Before anything runs: the stored drawings show as pictures, and no output is wider than its
     area in either theme at either window size (one page, its theme and size changed in turn)."""
-    nb = opened(browser, lab, name, SIZES[0])
     found = []
-    try:
-        outputs = nb.page.evaluate(OUTPUTS_JS)
-        placeholders = [o['text'] for o in outputs if o['text'].startswith('<SVG drawing')]
-        if placeholders:
-            found.append(f'drawings shown as text, not pictures: {placeholders}')
-        shown = sum(o['svgImages'] > 0 for o in outputs)
-        if shown < drawings:
-            found.append(f'{shown} drawings shown before running, {drawings} stored')
-        for theme in THEMES:
-            set_theme(nb, theme)
-            for width, height in SIZES:
-                nb.page.set_viewport_size({'width': width, 'height': height})
-                scroll_through(nb)
-                outputs = nb.page.evaluate(OUTPUTS_JS)
-                shot(nb, f'first-view-{name[:-6]}-{width}x{height}-{theme.split()[-1].lower()}')
-                found += [f'{theme}, {width} px wide: an output wider than its area: {cut}' for cut in too_wide(outputs)]
-    finally:
-        set_theme(nb, THEMES[0])  # the theme is a setting of the server: later pages get the default again
-        nb.close()
+    with opened(runs, name) as nb:
+        try:
+            outputs = nb.page.evaluate(OUTPUTS_JS)
+            placeholders = [o['text'] for o in outputs if o['text'].startswith('<SVG drawing')]
+            if placeholders:
+                found.append(f'drawings shown as text, not pictures: {placeholders}')
+            shown = sum(o['svgImages'] > 0 for o in outputs)
+            if shown < drawings:
+                found.append(f'{shown} drawings shown before running, {drawings} stored')
+            for theme in THEMES:
+                set_theme(nb, theme)
+                for width, height in SIZES:
+                    nb.page.set_viewport_size({'width': width, 'height': height})
+                    outputs = nb.page.evaluate(OUTPUTS_JS)
+                    shot(nb, f'first-view-{name[:-6]}-{width}x{height}-{theme.split()[-1].lower()}')
+                    found += [f'{theme}, {width} px wide: an output wider than its area: {cut}' for cut in too_wide(outputs)]
+        finally:
+            set_theme(nb, THEMES[0])  # the theme is a setting of the server: later pages get the default again
     assert not found, f'{name} on first opening:\n' + '\n'.join(found)
 
 
-def test_a_glossary_link_lands_on_its_heading_at_the_first_click(browser, lab):
-    nb = opened(browser, lab, '99_glossary.ipynb')
-    try:
-        link = nb.page.locator('.jp-MarkdownCell a[href*="07_adam.ipynb"]').first
-        href = link.get_attribute('href')
-        link.click()
-        heading = nb.page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell h1, '
-                                  '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell h2, '
-                                  '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell h3')
-        try:  # wait until the chapter has opened and scrolled (it stays at its top when the link fails)
-            nb.page.wait_for_function('() => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)")'
-                                      '.querySelector(".jp-WindowedPanel-outer").scrollTop > 0', timeout=30000)
-        except Exception as e:
-            if 'Timeout' not in type(e).__name__:
-                raise
-        nb.page.wait_for_timeout(1500)  # let the scroll settle
-        top = nb.page.viewport_size['height']
-        in_view = [h.text_content() for h in heading.all()
-                   if 0 <= (h.bounding_box() or {'y': -1})['y'] < top]
-        nb.page.screenshot(path=str(ARTIFACTS / 'glossary-link-first-click.png'))
-        assert in_view, f'after one click on {href}, no heading of 07_adam is in view'
-    finally:
-        nb.close()
+def test_a_glossary_link_lands_on_its_heading_at_the_first_click(runs):
+    with opened(runs, '99_glossary.ipynb') as nb:
+        target = Notebook(runs.browser, runs.lab, ROOT, ROOT / 'chapters' / '07_adam.ipynb', host=nb.page)
+        try:
+            link = nb.page.locator('.jp-MarkdownCell a[href*="07_adam.ipynb"]').first
+            href = link.get_attribute('href')
+            link.click()
+            heading = nb.page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell h1, '
+                                      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell h2, '
+                                      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell h3')
+            try:  # wait until the chapter has opened and scrolled (it stays at its top when the link fails)
+                nb.page.wait_for_function('() => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)")'
+                                          '.querySelector(".jp-WindowedPanel-outer").scrollTop > 0', timeout=30000)
+            except Exception as e:
+                if 'Timeout' not in type(e).__name__:
+                    raise
+            nb.page.wait_for_timeout(1500)  # let the scroll settle
+            top = nb.page.viewport_size['height']
+            in_view = [h.text_content() for h in heading.all()
+                       if 0 <= (h.bounding_box() or {'y': -1})['y'] < top]
+            nb.page.screenshot(path=str(ARTIFACTS / 'glossary-link-first-click.png'))
+        finally:
+            target.close()  # the tab the link opened, and its kernel
+    assert in_view, f'after one click on {href}, no heading of 07_adam is in view'
 
 
-def test_a_solution_shows_no_result_until_opened(browser, lab):
-    nb = opened(browser, lab, '02_autograd.ipynb')
-    try:
+def test_a_solution_shows_no_result_until_opened(runs):
+    with opened(runs, '02_autograd.ipynb') as nb:  # scrolled through: every cell and its outputs are on the page
         index = next(i for i, c in enumerate(nb.cells()) if 'check_prediction(-1.0' in c['source'])
         cell = nb.cell_locator(index)
         cell.scroll_into_view_if_needed()
-        # Laid out once in view: its folded code shows its first line.
+        # Laid out in view: its folded code shows its first line.
         nb.page.wait_for_function('(c) => c.innerText.includes("solution")', arg=cell.element_handle(), timeout=30000)
-        nb.page.wait_for_timeout(2000)  # and its output, were it shown
         shot(nb, 'solution-folded')
         stored = 'Correct! x.grad'
         assert stored in cell.text_content(), '02_autograd: the solution cell has no stored result to hide'
         assert stored not in cell.inner_text(), "02_autograd: a solution's result shows before it is opened"
-    finally:
-        nb.close()

@@ -8,6 +8,7 @@ When the temperature slider comes up, it is moved and must show the names the mo
 """
 import json
 import re
+import time
 
 import pytest
 
@@ -50,12 +51,28 @@ def active_cell(page):
     return page.evaluate("() => +document.querySelector('.jp-Cell.jp-mod-active').dataset.windowedListIndex")
 
 
-def run_active_cell(page):
+class KernelReplies:
+    "Counts the kernel's execute replies that reach the page (through its websocket): a code cell has run when one more came."
+    REPLY = re.compile(rb'"msg_type":\s*"execute_reply"')
+
+    def __init__(self, page):
+        self.count = 0
+        page.on('websocket', lambda ws: ws.on('framereceived', self._frame))
+
+    def _frame(self, payload):
+        self.count += len(self.REPLY.findall(payload.encode() if isinstance(payload, str) else payload))
+
+
+def run_active_cell(page, replies, code):
     "Shift+Enter, as a presenter presses it, and wait until the cell has run."
-    cell = active_cell(page)
+    cell, before = active_cell(page), replies.count
     page.keyboard.press('Shift+Enter')
-    page.wait_for_timeout(300)  # JupyterLab marks the cell [*]
+    deadline = time.monotonic() + UI_TIMEOUT
     try:
+        while code and replies.count == before and time.monotonic() < deadline:
+            page.wait_for_timeout(50)  # polling while the kernel runs the cell
+        if code and replies.count == before:
+            raise TimeoutError
         page.wait_for_function(RAN_JS, arg=cell, timeout=UI_TIMEOUT * 1000, polling=100)
     except Exception as e:
         if 'Timeout' not in type(e).__name__:
@@ -66,12 +83,14 @@ def run_active_cell(page):
                              f'(slide, focus, prompts: {state})') from None
 
 
-def look_at_slide(page, seen):
-    "Screenshot the slide on screen (its last state is kept); return how it overflows the screen, if it does."
+def look_at_slide(page, seen, last=True):
+    """Return how the slide on screen overflows the screen, if it does; screenshot it when this is
+    its last state (the next Shift+Enter moves to another slide)."""
     now = page.evaluate(PRESENT_JS)
     slide = re.sub(r'[^a-z0-9-]+', '_', now['hash'].strip('#/').split('/')[0])
     seen.add(slide)
-    page.screenshot(path=str(ARTIFACTS / f'slides-08_sampling-{slide}.png'))
+    if last:
+        page.screenshot(path=str(ARTIFACTS / f'slides-08_sampling-{slide}.png'))
     if now['top'] < -1 or now['bottom'] > SCREEN['height'] + 1:
         where = f'{now["hash"]}: its cells span {now["top"]:.0f} to {now["bottom"]:.0f} px'
         if now['tallest'] > SCREEN['height'] - 2 * MARGIN:
@@ -79,6 +98,10 @@ def look_at_slide(page, seen):
             return []
         return [where]
     return []
+
+
+def starts_slide(cell):
+    return cell['metadata'].get('slideshow', {}).get('slide_type') in ('slide', 'subslide')
 
 
 def output_text(slider):
@@ -123,6 +146,7 @@ def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
     page.set_default_timeout(UI_TIMEOUT * 1000)
     console = []
     page.on('console', lambda m: console.append(m.text))
+    replies = KernelReplies(page)
     rel = path.relative_to(lab.root_dir).as_posix()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
@@ -137,10 +161,16 @@ def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
         presses = 0
         # Shift+Enter on the last cell would add a new one: stop when it is the active cell.
         while active_cell(page) < len(cells) - 1 and presses < 2 * len(cells):
-            run_active_cell(page)
+            hash_before = page.evaluate('() => location.hash')
+            cell = cells[active_cell(page)]
+            run_active_cell(page, replies, cell['cell_type'] == 'code' and ''.join(cell['source']).strip())
             presses += 1
-            page.wait_for_timeout(400)  # reveal's move to the next slide or fragment, and the layout
-            overflows += look_at_slide(page, seen)
+            if page.evaluate('() => location.hash') != hash_before:
+                page.wait_for_timeout(400)  # reveal's move to the next slide, and the layout
+            else:
+                page.evaluate('() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
+            now = active_cell(page)
+            overflows += look_at_slide(page, seen, last=now + 1 >= len(cells) or starts_slide(cells[now + 1]))
             if not slider_moved and page.locator('.widget-slider').count():
                 # RISE has moved on past the slider's cell: go back to its slide, as a presenter would,
                 # move it, then return to the cell where the presentation stopped.
@@ -160,7 +190,7 @@ def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
             pytest.fail('slides: slides reach past a 1024x768 screen:\n' + '\n'.join(dict.fromkeys(overflows)), pytrace=False)
         for note in dict.fromkeys(TALL):
             print(f'slides: taller than the screen, {note}')
-        slides = sum(1 for c in cells if c['metadata'].get('slideshow', {}).get('slide_type') in ('slide', 'subslide'))
+        slides = sum(map(starts_slide, cells))
         assert len(seen) >= slides - 1, f'slides: only {sorted(seen)} of {slides} slides were shown'
     finally:
         context.close()
