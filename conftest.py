@@ -18,11 +18,10 @@ import pytest
 
 MACHINES = Path(__file__).parent / 'tests' / 'test_machines.py'
 # The longest groups, longest first (from `--durations`); everything else follows in its own order.
-LONGEST = ['browser 11', 'reference-run', 'browser 10', 'browser 07', 'tests/browser/test_lite.py',
-           'browser 09', 'tests/browser/test_slides.py', 'tests/browser/test_playground.py', 'browser 08',
-           'chapters/11_inside.ipynb', 'chapters/07_adam.ipynb', 'chapters/10_scale.ipynb', 'browser',
-           'tests/browser/test_first_view.py',
-           'wheel', 'tests/test_fast.py',
+LONGEST = ['reference-run', 'wheel', 'tests/browser/test_lite.py', 'tests/browser/test_slides.py', 'browser 07',
+           'browser 11', 'browser 09', 'browser 10', 'chapters/11_inside.ipynb', 'tests/browser/test_playground.py',
+           'chapters/10_scale.ipynb', 'chapters/07_adam.ipynb', 'browser 08', 'browser',
+           'tests/browser/test_first_view.py', 'tests/test_fast.py',
            'chapters/09_efficiency.ipynb', 'chapters/08_sampling.ipynb', 'tests/browser/']
 # Test files whose tests share a module-scoped fixture: a server of their own, or an installed wheel.
 ONE_SETUP = ('tests/browser/test_lite.py', 'tests/browser/test_playground.py')
