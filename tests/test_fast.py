@@ -169,10 +169,10 @@ def test_reference_run_agrees_with_the_scalar_engine_for_500_steps(reference_run
 
 @pytest.mark.slow
 @pytest.mark.parametrize('name', ['deeper', 'wider', 'longer'])
-def test_other_shapes_agree_with_the_scalar_engine_for_25_steps(name):
-    # 25 steps: a shape the fast engine gets wrong shows at the first step; Adam's moments and the
-    # schedule have moved by then, and 'longer' meets names longer than the default block (below).
-    config, steps = CONFIGS[name], 25
+def test_other_shapes_agree_with_the_scalar_engine_for_10_steps(name):
+    # 10 steps: a shape the fast engine gets wrong shows at the first step; Adam's moments and the
+    # schedule have moved by then, and 'longer' meets a name longer than the default block (below).
+    config, steps = CONFIGS[name], 10
     if name == 'longer':
         assert max(len(d) for d in shuffled_docs(random.Random(42))[:steps]) >= DEFAULT.block_size
     scalar, _, _ = run('scalar', config, 500, stop=steps)
