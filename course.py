@@ -95,8 +95,9 @@ def lab(args):
 
 # Two processes or more (pytest-xdist), the longest work first; conftest.py keeps together what
 # must share one (a notebook's cells, a chapter's page in JupyterLab, the reference run). -rs says
-# why any test was skipped (no Chromium, no PyTorch), whichever process skipped it.
-PARALLEL = ['-n', 'auto', '-rs']
+# why any test was skipped (no Chromium, no PyTorch), whichever process skipped it; --durations
+# lists the slowest steps, to see where the time of a slow run went.
+PARALLEL = ['-n', 'auto', '-rs', '--durations=12']
 
 
 def test(args):
