@@ -102,6 +102,7 @@ PARALLEL = ['-n', 'auto', '-rs', '--durations=12']
 
 def test(args):
     python = env_python()
+    lite_env(python)  # the JupyterLite tests build the site: what builds it is part of the environment
     run([python, '-m', 'pytest', *NBVAL, *PARALLEL, *(args or ['tests', 'chapters'])])
 
 
@@ -170,15 +171,20 @@ def playground(args):
     run([env_python(), '-m', 'voila', str(ROOT / 'playground' / 'playground.ipynb'), *args])
 
 
-def lite(args):
-    "Build the JupyterLite site in build/lite (lite/build.py), and with --serve serve it on 127.0.0.1."
-    python = env_python()
+def lite_env(python):
+    "Install the lite extra (what builds the JupyterLite site) into the course environment, once."
     stamp = Path(python).parent.parent / '.microgpt-course-lite-installed'
     wanted = hashlib.sha256((ROOT / 'pyproject.toml').read_bytes()).hexdigest()
     if not stamp.exists() or stamp.read_text() != wanted:
         print('Installing what builds the site (the lite extra) ...', flush=True)
         run([python, '-m', 'pip', 'install', '--quiet', '-e', f'{ROOT}[lite]'])
         stamp.write_text(wanted)
+
+
+def lite(args):
+    "Build the JupyterLite site in build/lite (lite/build.py), and with --serve serve it on 127.0.0.1."
+    python = env_python()
+    lite_env(python)
     run([python, str(ROOT / 'lite' / 'build.py'), *args])
 
 
