@@ -47,6 +47,18 @@ def cli(*args, **kwargs):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
+# `python -m microgpt ARGS` with Ctrl-C at its default, as a terminal starts it. A process inherits an
+# ignored SIGINT (a shell without job control ignores it in `cmd &`), and Python then keeps ignoring
+# it: started from such a shell, the suite would otherwise see Ctrl-C do nothing.
+AT_A_TERMINAL = ('import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); '
+                 'runpy.run_module("microgpt", run_name="__main__", alter_sys=True)')
+
+
+def cli_at_a_terminal(*args):
+    return subprocess.Popen([sys.executable, '-c', AT_A_TERMINAL, *args], cwd=ROOT, text=True, encoding='utf-8',
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
 def small_model(seed=0):
     return init_state_dict(CONFIG, random.Random(seed))
 
@@ -137,7 +149,7 @@ def test_a_reader_that_stops_early_ends_sampling_quietly():
 @pytest.mark.parametrize('signum', [signal.SIGINT, signal.SIGTERM], ids=['ctrl-c', 'sigterm'])
 def test_a_signal_during_training_keeps_the_model_trained_so_far(signum, tmp_path):
     target = tmp_path / 'model.json'
-    process = cli('train', '--save', str(target))
+    process = cli_at_a_terminal('train', '--save', str(target))
     while not process.stdout.readline().startswith('step    3 /'):
         pass
     process.send_signal(signum)
