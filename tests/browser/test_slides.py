@@ -3,7 +3,8 @@
 The test opens chapter 08 at RISE's URL, checks that the widget manager loaded (the trouble of
 jupyterlab-contrib/rise issue 119), then walks through the slides with Shift+Enter (RISE's "run
 this cell and move on"), as a presenter does: every cell runs, each step is screenshotted to
-test-artifacts/browser/slides-08_sampling-*.png, and no slide may reach past the screen's edges.
+test-artifacts/browser/slides-08_sampling-*.png, and no slide may reach past the screen's edges
+(a folded solution's first line included).
 When the temperature slider comes up, it is moved and must show the names the model gives.
 """
 import json
@@ -27,7 +28,10 @@ PRESENT_JS = """() => {
   const s = document.querySelector('.reveal .slides section.present:not(.stack)');
   if (!s) return null;
   const boxes = [...s.querySelectorAll('.jp-Cell')].filter((c) => c.offsetParent).map((c) => c.getBoundingClientRect());
+  // A folded cell's first line (JupyterLab's placeholder) is text that is cut, not scrolled, when too wide.
+  const lines = [...s.querySelectorAll('.jp-PlaceholderText')].filter((e) => e.offsetParent).map((e) => e.getBoundingClientRect());
   return {hash: location.hash, top: Math.min(...boxes.map((b) => b.top)), bottom: Math.max(...boxes.map((b) => b.bottom)),
+          right: Math.max(...boxes.map((b) => b.right), ...lines.map((b) => b.right)),
           tallest: Math.max(...boxes.map((b) => b.height)),
           sliders: [...s.querySelectorAll('.widget-slider')].filter((e) => e.offsetParent).length};
 }"""
@@ -89,6 +93,8 @@ def look_at_slide(page, seen):
     slide = re.sub(r'[^a-z0-9-]+', '_', now['hash'].strip('#/').split('/')[0])
     seen.add(slide)
     page.screenshot(path=str(ARTIFACTS / f'slides-08_sampling-{slide}.png'))
+    if now['right'] > SCREEN['width'] + 1:
+        return [f'{now["hash"]}: it reaches {now["right"]:.0f} px, past the right edge']
     if now['top'] < -1 or now['bottom'] > SCREEN['height'] + 1:
         where = f'{now["hash"]}: its cells span {now["top"]:.0f} to {now["bottom"]:.0f} px'
         if now['tallest'] > SCREEN['height'] - 2 * MARGIN:
