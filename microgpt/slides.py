@@ -26,6 +26,7 @@ BUDGET = 660      # px of a slide's height for content: the screen less reveal's
 WIDTH = 960       # px of the content's width (pictures wider than this are scaled down)
 LINE = 19         # px of one line of prose, code or printed output
 WIDGET = 420      # px for an interactive widget (its size is not stored in the notebook)
+FOLDED = 35       # px of a folded input or output (a solution): one line, which a click opens
 # Settings for RISE, stored in the notebook (RISE reads its `rise` metadata): start at the top,
 # let a slide that is taller than the screen scroll, and number the slides.
 RISE = {'start_slideshow_at': 'beginning', 'scroll': True, 'slideNumber': 'h.v', 'transition': 'none'}
@@ -129,8 +130,10 @@ def cell_height(cell):
     "Pixels a cell takes on a slide: a code cell with its outputs, or rendered markdown."
     if cell.get('cell_type') == 'markdown':
         return markdown_height(_source(cell))
-    code = len(_source(cell).splitlines()) * LINE + 28
-    return code + sum(output_height(out) for out in cell.get('outputs', []))
+    folded = cell.get('metadata', {}).get('jupyter', {})
+    code = FOLDED if folded.get('source_hidden') else len(_source(cell).splitlines()) * LINE + 28
+    outputs = sum(output_height(out) for out in cell.get('outputs', []))
+    return code + (min(outputs, FOLDED) if folded.get('outputs_hidden') else outputs)
 
 
 def slide_types(cells):

@@ -85,6 +85,12 @@ def test_picture_heights_come_from_the_stored_image():
     assert slides.output_height(png_output(2 * slides.WIDTH, 600)) == pytest.approx(310)
 
 
+def test_a_folded_solution_counts_as_the_line_it_shows():
+    solution = {**code(20, [png_output(400, 300)]), 'metadata': {'jupyter': {'source_hidden': True, 'outputs_hidden': True}}}
+    assert slides.cell_height(solution) == 2 * slides.FOLDED
+    assert slides.slide_types([md('## Exercise'), code(20), solution]) == ['slide', '-', '-']  # on the exercise's slide
+
+
 def test_cells_taller_than_a_screen_are_listed():
     cells = [md('## Long'), code(60), code(3)]
     assert slides.too_tall(cells) == [1]
