@@ -12,7 +12,8 @@ Heights are estimated from the cells (lines of text, wrapped; the pixel size of 
 so the result depends only on the notebook and running this twice changes nothing. A cell taller
 than a screen on its own cannot be split: RISE's `scroll` setting (written into the notebook) lets
 the presenter scroll it, and `too_tall` lists them.
-`chapters/rise.css`, which RISE loads with every chapter, sets widget name lists in columns.
+`chapters/rise.css`, which RISE loads with every chapter, sets widget name lists in columns and a
+folded solution's first line in the size of code.
 """
 import base64
 import json
@@ -26,7 +27,7 @@ BUDGET = 660      # px of a slide's height for content: the screen less reveal's
 WIDTH = 960       # px of the content's width (pictures wider than this are scaled down)
 LINE = 19         # px of one line of prose, code or printed output
 WIDGET = 420      # px for an interactive widget (its size is not stored in the notebook)
-FOLDED = 35       # px of a folded input or output (a solution): one line, which a click opens
+FOLDED = 35       # px of a folded input (a solution): its first line, which a click opens
 # Settings for RISE, stored in the notebook (RISE reads its `rise` metadata): start at the top,
 # let a slide that is taller than the screen scroll, and number the slides.
 RISE = {'start_slideshow_at': 'beginning', 'scroll': True, 'slideNumber': 'h.v', 'transition': 'none'}
@@ -130,10 +131,10 @@ def cell_height(cell):
     "Pixels a cell takes on a slide: a code cell with its outputs, or rendered markdown."
     if cell.get('cell_type') == 'markdown':
         return markdown_height(_source(cell))
-    folded = cell.get('metadata', {}).get('jupyter', {})
-    code = FOLDED if folded.get('source_hidden') else len(_source(cell).splitlines()) * LINE + 28
-    outputs = sum(output_height(out) for out in cell.get('outputs', []))
-    return code + (min(outputs, FOLDED) if folded.get('outputs_hidden') else outputs)
+    # A folded solution shows one line of its code; its outputs show in full once the presenter runs it.
+    folded = cell.get('metadata', {}).get('jupyter', {}).get('source_hidden')
+    code = FOLDED if folded else len(_source(cell).splitlines()) * LINE + 28
+    return code + sum(output_height(out) for out in cell.get('outputs', []))
 
 
 def slide_types(cells):

@@ -47,14 +47,15 @@ def cli(*args, **kwargs):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
-# `python -m microgpt ARGS` with Ctrl-C at its default, as a terminal starts it. A process inherits an
-# ignored SIGINT (a shell without job control ignores it in `cmd &`), and Python then keeps ignoring
-# it: started from such a shell, the suite would otherwise see Ctrl-C do nothing.
+# A process inherits an ignored SIGINT (a shell without job control ignores it in `cmd &`), and Python
+# then keeps ignoring it: started from such a shell, the suite would see Ctrl-C do nothing. The child
+# resets it itself (preexec_fn would do it between fork and exec, which is unsafe with threads).
 AT_A_TERMINAL = ('import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); '
                  'runpy.run_module("microgpt", run_name="__main__", alter_sys=True)')
 
 
 def cli_at_a_terminal(*args):
+    "`python -m microgpt ARGS` with Ctrl-C at its default, as a terminal starts it."
     return subprocess.Popen([sys.executable, '-c', AT_A_TERMINAL, *args], cwd=ROOT, text=True, encoding='utf-8',
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

@@ -85,9 +85,10 @@ def test_picture_heights_come_from_the_stored_image():
     assert slides.output_height(png_output(2 * slides.WIDTH, 600)) == pytest.approx(310)
 
 
-def test_a_folded_solution_counts_as_the_line_it_shows():
-    solution = {**code(20, [png_output(400, 300)]), 'metadata': {'jupyter': {'source_hidden': True, 'outputs_hidden': True}}}
-    assert slides.cell_height(solution) == 2 * slides.FOLDED
+def test_a_folded_solution_counts_as_its_first_line_and_its_result():
+    result = {'output_type': 'stream', 'name': 'stdout', 'text': 'Correct!\n'}
+    solution = {**code(20, [result]), 'metadata': {'jupyter': {'source_hidden': True, 'outputs_hidden': True}}}
+    assert slides.cell_height(solution) == slides.FOLDED + slides.output_height(result)  # the result, once run
     assert slides.slide_types([md('## Exercise'), code(20), solution]) == ['slide', '-', '-']  # on the exercise's slide
 
 

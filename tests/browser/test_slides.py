@@ -93,15 +93,16 @@ def look_at_slide(page, seen):
     slide = re.sub(r'[^a-z0-9-]+', '_', now['hash'].strip('#/').split('/')[0])
     seen.add(slide)
     page.screenshot(path=str(ARTIFACTS / f'slides-08_sampling-{slide}.png'))
+    found = []
     if now['right'] > SCREEN['width'] + 1:
-        return [f'{now["hash"]}: it reaches {now["right"]:.0f} px, past the right edge']
+        found.append(f'{now["hash"]}: it reaches {now["right"]:.0f} px, past the right edge')
     if now['top'] < -1 or now['bottom'] > SCREEN['height'] + 1:
         where = f'{now["hash"]}: its cells span {now["top"]:.0f} to {now["bottom"]:.0f} px'
         if now['tallest'] > SCREEN['height'] - 2 * MARGIN:
             TALL.append(f'{where}, one cell is {now["tallest"]:.0f} px tall on its own (RISE scrolls it)')
-            return []
-        return [where]
-    return []
+        else:
+            found.append(where)
+    return found
 
 
 def starts_slide(cell):
