@@ -42,15 +42,13 @@ class Tokenizer:
 
     def __init__(self, chars):
         self.chars = list(chars)
-        longer = [c for c in self.chars if not (isinstance(c, str) and len(c) == 1)]
-        if longer:  # e.g. a list of names: say so in a line, not by printing all of them
-            raise ValueError(f"a Tokenizer takes single characters, got {longer[0]!r} (and {len(longer) - 1:,} "
-                             "more): for a list of documents use Tokenizer.from_docs(docs)")
+        for i, c in enumerate(self.chars):
+            if not (isinstance(c, str) and len(c) == 1):  # e.g. a list of names: name the first, not all
+                raise ValueError(f"a Tokenizer takes single characters, but item {i} is {c!r}: "
+                                 "for a list of documents use Tokenizer.from_docs(docs)")
         if len(set(self.chars)) != len(self.chars):
-            seen, repeated = set(), set()
-            for c in self.chars:
-                (repeated if c in seen else seen).add(c)
-            raise ValueError(f"the characters must be unique, got {''.join(sorted(repeated))!r} more than once: "
+            repeated = sorted(c for c in set(self.chars) if self.chars.count(c) > 1)
+            raise ValueError(f"the characters must be unique, got {''.join(repeated)!r} more than once: "
                              "build the tokenizer with Tokenizer.from_docs(docs)")
         self.bos = len(self.chars)           # Beginning (and end) Of Sequence: a token no text contains
         self.vocab_size = len(self.chars) + 1
