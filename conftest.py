@@ -11,7 +11,9 @@ left alone with a long piece at the end. Without pytest-xdist this changes nothi
 tests/test_machines.py (nbval again under simulated BLAS kernels, SIMD levels, maths libraries and
 PyTorch) is collected only with --machines or when named: `python3 course.py machines`, which CI runs.
 """
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,22 @@ def group(nodeid):
 def rank(item):
     name = group(item.nodeid)
     return next((i for i, prefix in enumerate(LONGEST) if name.startswith(prefix)), len(LONGEST))
+
+
+def fresh_progress_folder():
+    "An empty folder for the learner's progress (microgpt/progress.py): never the developer's own."
+    os.environ['MICROGPT_PROGRESS_DIR'] = tempfile.mkdtemp(prefix='microgpt-progress-')
+
+
+fresh_progress_folder()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    "Each notebook's kernel (started before its first cell) gets an empty progress folder of its own."
+    if str(item.path).endswith('.ipynb') and item.parent is not getattr(pytest_runtest_setup, 'notebook', None):
+        pytest_runtest_setup.notebook = item.parent
+        fresh_progress_folder()
 
 
 def pytest_addoption(parser):

@@ -15,6 +15,10 @@ environment made from environment.yml) and install the project into it. Maintain
     python3 course.py lite [--pyodide PATH] [--serve]  # the course as a static JupyterLite site
     python3 course.py tidy [NOTEBOOK ...]     # fold solutions, point glossary links at cells (idempotent)
 
+Learners have:
+
+    python3 course.py progress [--reset]      # which exercises you solved, and when; --reset clears it
+
 Instructors have:
 
     python3 course.py slides CHAPTER          # present a chapter as slides (RISE), e.g. 08_sampling
@@ -26,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -113,13 +118,15 @@ def machines(args):
 
 def execute(args):
     python = env_python()
+    # The stored outputs must not depend on anyone's progress: the run keeps its own, empty, folder.
+    env = dict(os.environ, MICROGPT_PROGRESS_DIR=tempfile.mkdtemp(prefix='microgpt-progress-'))
     # Absolute paths: nbconvert runs in chapters/, so a path relative to here would not be found.
     notebooks = [str(Path(nb).resolve()) for nb in args] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
     for nb in notebooks:
         print(f'Running {Path(nb).name} top to bottom ...', flush=True)
         run([python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
              '--ExecutePreprocessor.timeout=600', '--ExecutePreprocessor.record_timing=False', nb],
-            cwd=CHAPTERS)
+            cwd=CHAPTERS, env=env)
 
 
 # Only the modules: nbdev_export() would also rewrite microgpt/__init__.py's docstring and write
@@ -171,6 +178,18 @@ def playground(args):
     run([env_python(), '-m', 'voila', str(ROOT / 'playground' / 'playground.ipynb'), *args])
 
 
+def progress(args):
+    "The learner's progress (microgpt/progress.py), read on this machine; nothing is sent anywhere."
+    try:
+        import platformdirs  # noqa: F401 (where the file lives; the course environment has it)
+    except ImportError:
+        run([env_python(), str(ROOT / 'course.py'), 'progress', *args])
+        return
+    sys.path.insert(0, str(ROOT))
+    from microgpt.progress import main
+    sys.exit(main(args))
+
+
 def lite_env(python):
     "Install the lite extra (what builds the JupyterLite site) into the course environment, once."
     stamp = Path(python).parent.parent / '.microgpt-course-lite-installed'
@@ -190,7 +209,7 @@ def lite(args):
 
 COMMANDS = {'lab': lab, 'test': test, 'execute': execute, 'export': export, 'figures': figures,
             'checkpoint': checkpoint, 'browser-test': browser_test, 'tidy': tidy, 'machines': machines,
-            'slides': slides, 'playground': playground, 'lite': lite}
+            'slides': slides, 'playground': playground, 'lite': lite, 'progress': progress}
 
 if __name__ == '__main__':
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

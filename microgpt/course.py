@@ -28,20 +28,25 @@ CHAPTERS = [
 ]
 
 
-def course_map_dot():
-    "DOT source of the course map: one box per chapter, arrows from what it needs to what it teaches."
+def course_map_dot(solved=None):
+    """DOT source of the course map: one box per chapter, arrows from what it needs to what it teaches.
+    solved, {chapter number: (solved, exercises)}, adds a line per chapter and greens a finished one."""
     lines = ['digraph course {', '  rankdir=TB; nodesep=0.3; ranksep=0.35;',
              '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica", fontsize=11];']
     for nb, title, module, _ in CHAPTERS:
         builds = f'microgpt/{module}.py' if module else 'checks your set-up'
-        lines.append(f'  "{nb}" [label="{nb[:2]}  {title}\\n{builds}"];')
+        done, total = (solved or {}).get(nb[:2], (0, 0))
+        mark = f'\\n{done} of {total} solved' if solved and total else ''
+        fill = ', fillcolor="#d5ecd4"' if total and done == total else ''
+        lines.append(f'  "{nb}" [label="{nb[:2]}  {title}\\n{builds}{mark}"{fill}];')
     for nb, _, _, needs in CHAPTERS:
         lines += [f'  "{need}" -> "{nb}";' for need in needs]
     lines.append('}')
     return '\n'.join(lines)
 
 
-def course_map():
-    "The course map, drawn."
-    return show_dot(course_map_dot(), alt=f'course map: one box per chapter, 00 to {CHAPTERS[-1][0][:2]}, with the module it builds; '
-                                          'an arrow from a chapter to each chapter that builds on it')
+def course_map(solved=None):
+    "The course map, drawn (with solved, how many exercises of each chapter are solved)."
+    marks = '; under each, how many of its exercises you solved' if solved else ''
+    return show_dot(course_map_dot(solved), alt=f'course map: one box per chapter, 00 to {CHAPTERS[-1][0][:2]}, with the module it builds; '
+                                                'an arrow from a chapter to each chapter that builds on it' + marks)

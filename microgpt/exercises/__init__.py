@@ -1,4 +1,6 @@
 """Checkers for the chapters' exercises: each says what is wrong and gives a hint."""
+import linecache
+import sys
 
 
 class Check:
@@ -6,6 +8,10 @@ class Check:
 
     def __init__(self, ok, message):
         self.ok, self.message = ok, message
+        exercise = _learners_exercise()
+        if exercise:
+            from ..progress import record
+            record(exercise, ok)
 
     def __bool__(self):
         return self.ok
@@ -20,3 +26,21 @@ def passed(message='well done.'):
 
 def failed(problem, hint):
     return Check(False, f'{problem}\nHint: {hint}')
+
+
+def _learners_exercise():
+    """'ch05.check_query' when the verdict comes from a checker that the learner's code called;
+    None for the course's own reference solutions, which must not count as the learner's."""
+    frame, exercise = sys._getframe(2), None
+    while frame and frame.f_globals.get('__name__', '').startswith(__name__):
+        module, function = frame.f_globals['__name__'], frame.f_code.co_name
+        if module != __name__ and function.startswith('check_'):
+            exercise = f'{module.rpartition(".")[2]}.{function}'  # the outermost checker
+        frame = frame.f_back
+    if not exercise or not frame or frame.f_globals.get('__name__', '').startswith('microgpt'):
+        return None
+    names = frame.f_code.co_names + frame.f_code.co_varnames
+    first = linecache.getline(frame.f_code.co_filename, 1).lower()
+    if any(n.startswith('solution_') for n in names) or 'solution' in first:
+        return None  # a solution cell: solution_NAME, or opened by a '# A solution' comment
+    return exercise
