@@ -40,8 +40,8 @@ def load():
     "{exercise: {'solved': bool, 'when': 'YYYY-MM-DD HH:MM'}}; empty when there is no file yet."
     try:
         data = json.loads(path().read_text(encoding='utf-8'))
-    except FileNotFoundError:
-        return {}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}  # nothing kept yet (a folder that cannot be made is reported when writing)
     except (OSError, ValueError) as e:
         note(f'{path()} cannot be read ({type(e).__name__}); '
              '`python3 course.py progress --reset` starts afresh')

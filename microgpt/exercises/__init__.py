@@ -39,7 +39,7 @@ def _learners_exercise():
         frame = frame.f_back
     if not exercise or not frame or frame.f_globals.get('__name__', '').startswith('microgpt'):
         return None
-    names = frame.f_code.co_names + frame.f_code.co_varnames
+    names = (frame.f_code.co_name, *frame.f_code.co_names, *frame.f_code.co_varnames)
     first = linecache.getline(frame.f_code.co_filename, 1).lower()
     if any(n.startswith('solution_') for n in names) or 'solution' in first:
         return None  # a solution cell: solution_NAME, or opened by a '# A solution' comment

@@ -1,0 +1,129 @@
+"""The learner's progress (microgpt/progress.py): kept by the checkers, shown by course.py progress."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from microgpt import progress
+from microgpt.exercises import ch05
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(progress.ENV, str(tmp_path / 'kept'))
+    return tmp_path / 'kept'
+
+
+def test_record_then_read(folder):
+    progress.record('ch05.check_query', False)
+    assert progress.load()['ch05.check_query']['solved'] is False
+    progress.record('ch05.check_query', True)
+    progress.record('ch05.check_query', False)  # a later miss does not undo a solved exercise
+    entry = progress.load()['ch05.check_query']
+    assert entry['solved'] is True and len(entry['when']) == len('2026-01-31 12:00')
+    assert [p.name for p in folder.iterdir()] == ['progress.json']  # written whole, no temporary left
+
+
+def test_reset_removes_the_file_and_says_so(folder):
+    progress.record('ch08.check_generate', True)
+    assert progress.reset() == f'Removed {folder / "progress.json"}: every exercise is unsolved again.'
+    assert progress.load() == {}
+    assert progress.reset().startswith('No progress to remove')
+
+
+@pytest.mark.parametrize('text', ['{"ch05.check_query": {"solv', '[1, 2]', '{"a": 3}'])
+def test_a_corrupt_file_is_a_one_line_note(folder, capsys, text):
+    folder.mkdir()
+    (folder / 'progress.json').write_text(text)
+    assert progress.load() == {}
+    verdict = ch05.check_query([10.0, 10.0])  # the checker still answers, and its answer is kept
+    assert verdict.ok and progress.load()['ch05.check_query']['solved'] is True
+    out, err = capsys.readouterr()
+    assert out.count('\n') == 2 and out.startswith('(Progress not kept:') and 'reset' in out and not err
+
+
+def test_an_unwritable_folder_is_a_one_line_note(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / 'a-file'
+    blocker.write_text('')
+    monkeypatch.setenv(progress.ENV, str(blocker / 'kept'))  # a folder inside a file cannot be made
+    verdict = ch05.check_query([10.0, 10.0])
+    assert verdict.ok
+    out, err = capsys.readouterr()
+    assert out.count('\n') == 1 and out.startswith('(Progress not kept:') and not err
+
+
+def test_where_the_file_lives(tmp_path, monkeypatch):
+    from platformdirs import user_data_dir
+    monkeypatch.setenv(progress.ENV, str(tmp_path))
+    assert progress.path() == tmp_path / 'progress.json'
+    monkeypatch.delenv(progress.ENV)
+    assert progress.path() == Path(user_data_dir('microgpt-course', appauthor=False), 'progress.json')
+    monkeypatch.setattr(sys, 'platform', 'emscripten')  # JupyterLite: the browser-backed drive
+    assert progress.path() == Path('/drive/microgpt-course/progress.json')
+
+
+def test_the_tests_never_touch_the_real_file():
+    assert os.environ.get(progress.ENV), 'conftest.py should give the tests a progress folder of their own'
+
+
+def test_a_right_answer_is_recorded_and_a_wrong_one_too(folder):
+    ch05.check_cache_size(lambda config, n_tokens: n_tokens * config.n_embd)
+    ch05.check_query([10.0, 10.0])
+    data = progress.load()
+    assert data['ch05.check_query']['solved'] is True
+    assert data['ch05.check_cache_size']['solved'] is False
+
+
+def test_the_courses_own_solutions_do_not_count(folder):
+    def solution_q():
+        return ch05.check_query([10.0, 10.0])
+
+    code = compile('# A solution: both large and equal.\nch05.check_query([10.0, 10.0])\n',
+                   str(folder.parent / 'cell.py'), 'exec')
+    (folder.parent / 'cell.py').write_text('# A solution: both large and equal.\n')
+    assert solution_q().ok
+    exec(code, {'ch05': ch05})
+    assert progress.load() == {}
+
+
+def test_every_exercise_is_listed():
+    found = progress.exercises()
+    assert list(found) == [f'{n:02}' for n in range(1, 12)]
+    assert found['05'] == ['ch05.check_query', 'ch05.check_causal_weights', 'ch05.check_cache_size']
+
+
+def course(*args, env):
+    return subprocess.run([sys.executable, str(ROOT / 'course.py'), 'progress', *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT)
+
+
+def test_course_py_progress_prints_a_table_and_resets(folder):
+    ch05.check_query([10.0, 10.0])
+    ch05.check_cache_size(lambda config, n_tokens: 0)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    shown = course(env=env)
+    assert shown.returncode == 0 and not shown.stderr
+    lines = shown.stdout.splitlines()
+    chapter = lines.index('Chapter 05')
+    assert lines[chapter + 1].split()[:2] == ['query', 'solved']
+    assert lines[chapter + 2].split() == ['causal_weights', 'not', 'tried']
+    assert lines[chapter + 3].split()[:3] == ['cache_size', 'not', 'yet']
+    reset = course('--reset', env=env)
+    assert reset.returncode == 0 and 'Removed' in reset.stdout and not (folder / 'progress.json').exists()
+    assert 'solved' not in course(env=env).stdout.replace('unsolved', '')
+    wrong = course('--all', env=env)
+    assert wrong.returncode == 2 and wrong.stdout.strip() == 'Usage: python3 course.py progress [--reset]'
+
+
+def test_chapter_00_shows_none_yet_then_the_marked_map(folder, capsys):
+    assert progress.show_progress() is None
+    assert capsys.readouterr().out.startswith('No exercise solved yet')
+    ch05.check_query([10.0, 10.0])
+    drawing = progress.show_progress()
+    assert 'chapter 05: 1 of 3 exercises solved' in capsys.readouterr().out
+    assert '1 of 3 solved' in drawing.svg and 'you solved' in drawing.alt
