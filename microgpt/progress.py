@@ -121,8 +121,8 @@ def solved_per_chapter(data=None):
             for chapter, names in exercises().items()}
 
 
-RESET = ('To start afresh: `python3 course.py progress --reset` in a terminal (in a browser tab, '
-         'delete microgpt-course/progress.json in the file browser).')
+RESET = ('To start afresh: `python3 course.py progress --reset` in a terminal\n'
+         '(in a browser tab: delete microgpt-course/progress.json in the file browser).')
 
 
 def show_progress():
@@ -130,8 +130,8 @@ def show_progress():
     from .course import course_map
     counts = solved_per_chapter()
     if not any(done for done, _ in counts.values()):
-        print('No exercise solved yet: each checker you run marks its exercise solved or not, '
-              'here, on this machine only.')
+        print('No exercise solved yet. Each checker you run notes here whether you\n'
+              'solved its exercise (in a file on this machine; nothing is sent anywhere).')
         print(RESET)
         return None
     for chapter, (done, total) in counts.items():
