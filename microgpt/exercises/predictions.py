@@ -1,0 +1,206 @@
+"""Predict first: the learner writes a guess down, then the model's answer is compared with it.
+
+`reveal('5.3', my_guess)` prints "you predicted ..., the model gives ...: right / close / far" for
+each part of the guess. While the guess is still `...` it asks for one and shows nothing else, so
+running a whole chapter gives no prediction away. Every truth is measured, not typed in.
+"""
+import random
+from numbers import Real
+
+from ..autograd import Value
+from ..embeddings import GPTConfig, init_state_dict, parameters
+
+
+def _recipe(config=None):
+    config = config or GPTConfig()
+    return config, init_state_dict(config, random.Random(42))
+
+
+def _query():
+    from .ch05 import toy_weights
+    short, long = toy_weights([1.0, 2.0])[2], toy_weights([2.0, 4.0])[2]
+    word = 'more' if long > short + 1e-9 else 'less' if long < short - 1e-9 else 'same'
+    return [(word, f'{long:.0%} with [2, 4], {short:.0%} with [1, 2]')], (
+        'the same direction, twice as long, doubles every score: the softmax sharpens')
+
+
+def _mask():
+    from .ch05 import reference_causal_weights
+    rng = random.Random(0)
+    scores = [[rng.uniform(-3, 3) for _ in range(4)] for _ in range(4)]
+    row_0 = reference_causal_weights(scores)[0]
+    last = reference_causal_weights([[1.0] * 4 for _ in range(4)])[-1]
+    return [(row_0, 'row 0'), (last, 'the last row, equal scores')], (
+        'position 0 sees only itself; equal scores share the weight evenly')
+
+
+def _cache_numbers(n_head):
+    from ..model import gpt, kv_cache
+    config, sd = _recipe(GPTConfig(n_head=n_head))
+    keys, values = kv_cache(config)
+    for pos in range(config.block_size):
+        gpt(0, pos, keys, values, sd, config)
+    return sum(len(vector) for layer in keys + values for vector in layer)
+
+
+def _cache():
+    four, two = _cache_numbers(4), _cache_numbers(2)
+    return [(four, 'numbers after 8 tokens'), ('same' if two == four else 'changes', f'{two} with 2 heads')], (
+        'a key and a value of n_embd numbers per token and layer; heads only split them')
+
+
+def _layer():
+    from .ch06 import reference_layer
+    config, sd = _recipe()
+    x = [Value(random.Random(1).gauss(0, 1)) for _ in range(config.n_embd)]
+    out = reference_layer(x, sd, 0, [], [], config.n_head)
+    same = all(abs(o.data - xi.data) < 1e-12 for o, xi in zip(out, x))
+    return [('x' if same else 'other', 'what the layer returns')], (
+        'attn_wo and mlp_fc2 start at zero, so both blocks add 0: a layer missing a block would '
+        'return x too, hence the checker\'s non-zero weights')
+
+
+def _counts(n_embd):
+    config, sd = _recipe(GPTConfig(n_embd=n_embd))
+    outer = sum(len(m) * len(m[0]) for name, m in sd.items() if not name.startswith('layer'))
+    return outer, len(parameters(sd)) - outer
+
+
+def _growth():
+    (outer, inner), (outer2, inner2) = _counts(16), _counts(32)
+    return [(outer2 / outer, f'embeddings and head: {outer:,} to {outer2:,}'),
+            (inner2 / inner, f'the layer: {inner:,} to {inner2:,}')], (
+        'the embeddings grow with n_embd, the layers\' square matrices with its square')
+
+
+def _first_average():
+    from .ch07 import _smoothed
+    firsts = {_smoothed([2.0, 7.0, 1.0], beta)[0] for beta in (0.5, 0.9, 0.99)}
+    [first] = firsts
+    return [(first, 'the first average, for beta 0.5, 0.9 and 0.99')], (
+        '(1 - beta) * x, divided by the correction 1 - beta: the first value itself')
+
+
+def _forgotten_backward():
+    from ..optim import Adam, document_loss
+    config, sd = _recipe()
+    params = parameters(sd)
+    before = [p.data for p in params]
+    optimizer = Adam(params)
+    document_loss([config.vocab_size - 1, 0, 1, config.vocab_size - 1], sd, config)
+    optimizer.step(0.01)  # no backward: every gradient is still 0
+    moved = sum(p.data != b for p, b in zip(params, before))
+    return [('quiet', f'no error; {moved} of {len(params):,} parameters moved')], (
+        'a gradient of 0 gives Adam a step of 0: nothing moves, nothing complains')
+
+
+def _hot():
+    from .ch08 import _tempered
+    rng = random.Random(0)
+    probs = _tempered([rng.uniform(-5, 5) for _ in range(27)], 1000.0)
+    return [(max(probs), f'the largest of 27 at temperature 1000; the smallest {min(probs):.4f}')], (
+        'scores divided by a huge temperature are all near 0: every token gets about 1/27')
+
+
+def _loop():
+    from .ch08 import _generate, _toy_model
+    model, calls = _toy_model(3, no_end=True), []
+    ids = _generate(lambda ids: calls.append(1) or model(ids), 3, 8, random.Random(0))
+    return [(len(ids), 'the longest list'), (len(calls), 'calls to next_probs')], (
+        'one call per drawn token, and the first one is made from [BOS] alone')
+
+
+def _first_output():
+    import numpy as np
+
+    from .ch09 import _causal_attention
+    q, k, v = np.random.default_rng(0).normal(size=(3, 5, 4))
+    out = _causal_attention(q, k, v)
+    return [('v[0]' if np.allclose(out[0], v[0]) else 'other', 'out[0]')], (
+        'position 0 attends to itself alone, with weight 1')
+
+
+def _calls():
+    n = len(parameters(_recipe()[1]))
+    return [(2 * n, f'calls for the {n:,} weights')], (
+        'two forward passes per weight: check a few weights, not the whole model')
+
+
+def _pooled():
+    from .ch10 import reference_pooled_loss
+    pooled = reference_pooled_loss([2.0, 3.0], [1, 3])
+    return [(pooled, 'the pooled loss; the mean of the losses is 2.5')], (
+        'larger than the mean when the longer names have the higher losses')
+
+
+def _letter():
+    from .ch11 import _activations
+    fires = _activations(57, 1)
+    return [(max(fires, key=fires.get), 'the letter unit 57 likes at position 1')], (
+        'where a letter stands changes what a unit switches on')
+
+
+# exercise: (how to write the guess, what measures the truth)
+PREDICTIONS = {
+    '5.1': ("'more', 'less' or 'same'", _query),
+    '5.2': ('(row 0, last row): two lists of 4 weights', _mask),
+    '5.3': ("(a number, 'same' or 'changes')", _cache),
+    '6.1': ("'x', 'zeros' or 'other'", _layer),
+    '6.2': ('(factor of embeddings and head, factor of the layer)', _growth),
+    '7.1': ('a number', _first_average),
+    '7.2': ("'crash' or 'quiet'", _forgotten_backward),
+    '8.1': ('a number', _hot),
+    '8.2': ('(longest list, calls)', _loop),
+    '9.1': ("'v[0]', 'q[0]', 'the mean of v' or 'zeros'", _first_output),
+    '9.2': ('a number', _calls),
+    '10.1': ('a number', _pooled),
+    '11.1': ("a letter, e.g. 's'", _letter),
+}
+
+
+def _words(x):
+    return str(x).strip().strip('\'"').lower().replace(' ', '')
+
+
+def _compare(guess, truth):
+    "right, close or far."
+    if isinstance(truth, str):
+        return 'right' if _words(guess) == _words(truth) else 'not this time'
+    if isinstance(truth, list):
+        if not isinstance(guess, (list, tuple)) or len(guess) != len(truth):
+            return f'far: {len(truth)} numbers are expected'
+        if not all(isinstance(g, Real) for g in guess):
+            return 'far: numbers are expected'
+        worst = max(abs(g - t) for g, t in zip(guess, truth))
+        return 'right' if worst <= 0.005 else 'close' if worst <= 0.05 else 'far'
+    if not isinstance(guess, Real) or isinstance(guess, bool):
+        return 'far: a number is expected'
+    gap = abs(guess - truth) / max(abs(truth), 1e-12)
+    return 'right' if gap <= 0.005 else 'close' if gap <= 0.1 else 'far'
+
+
+def _shown(x):
+    if isinstance(x, float):
+        return f'{x:.4g}'
+    if isinstance(x, int) and not isinstance(x, bool):
+        return f'{x:,}'
+    if isinstance(x, list):
+        return '[' + ', '.join(f'{v:.3g}' for v in x) + ']'
+    return repr(x)
+
+
+def reveal(exercise, guess):
+    "Print the guess next to the model's answer, part by part; without a guess, ask for one."
+    form, measure = PREDICTIONS[exercise]
+    if guess is ... or (isinstance(guess, tuple) and any(g is ... for g in guess)):
+        print(f'Write your guess in my_guess first, as {form}; then run the cell again.')
+        return
+    parts, why = measure()
+    guesses = guess if len(parts) > 1 and isinstance(guess, tuple) else (guess,)
+    if len(guesses) != len(parts):
+        print(f'my_guess should be {form}, got {guess!r}.')
+        return
+    for g, (truth, what) in zip(guesses, parts):
+        print(f'You predicted {_shown(g)}, the model gives {_shown(truth)} ({what}): '
+              f'{_compare(g, truth)}.')
+    print(f'Why: {why}.')

@@ -1,0 +1,87 @@
+"""Predict first: every such exercise takes the learner's guess before it shows the model's answer."""
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from microgpt.exercises.predictions import PREDICTIONS, reveal
+
+CHAPTERS = Path(__file__).resolve().parent.parent / 'chapters'
+
+# A right guess for each prediction: the numbers and words the chapters' questions expect.
+RIGHT = {'5.1': 'more', '5.2': ([1, 0, 0, 0], [0.25] * 4), '5.3': (256, 'same'), '6.1': 'x', '6.2': (2, 4),
+         '7.1': 2.0, '7.2': 'quiet', '8.1': 1 / 27, '8.2': (8, 8), '9.1': 'v[0]', '9.2': 8128, '10.1': 2.75,
+         '11.1': 'd'}
+WRONG = {'5.1': 'less', '5.2': ([0.25] * 4, [1, 0, 0, 0]), '5.3': (128, 'changes'), '6.1': 'zeros',
+         '6.2': (4, 2), '7.1': 0.2, '7.2': 'crash', '8.1': 0.5, '8.2': (9, 10), '9.1': 'the mean of v',
+         '9.2': 4064, '10.1': 2.5, '11.1': 's'}
+
+
+def test_every_prediction_has_a_right_and_a_wrong_guess_here():
+    assert set(RIGHT) == set(WRONG) == set(PREDICTIONS)
+
+
+@pytest.mark.parametrize('key', PREDICTIONS)
+def test_without_a_guess_nothing_is_revealed(key, capsys):
+    reveal(key, ...)
+    out = capsys.readouterr().out
+    assert out.startswith('Write your guess in my_guess first') and out.count('\n') == 1
+    assert 'predicted' not in out and 'model gives' not in out
+
+
+@pytest.mark.parametrize('key', PREDICTIONS)
+def test_a_right_guess_is_right_and_a_wrong_one_is_not(key, capsys):
+    reveal(key, RIGHT[key])
+    right = capsys.readouterr().out.splitlines()
+    assert right[-1].startswith('Why: ')
+    assert right[:-1] and all(line.startswith('You predicted') and line.endswith(': right.') for line in right[:-1])
+    reveal(key, WRONG[key])
+    wrong = capsys.readouterr().out.splitlines()
+    assert len(wrong) == len(right) and not any(line.endswith(': right.') for line in wrong)
+
+
+def test_close_is_told_apart_from_far(capsys):
+    reveal('9.2', 8000)
+    reveal('9.2', 100)
+    assert [line.rsplit(': ', 1)[1] for line in capsys.readouterr().out.splitlines()[::2]] == ['close.', 'far.']
+
+
+@pytest.mark.parametrize('guess', [256, (256,), ('many', 'same'), (np.ones(4), ...), 'two', None])
+def test_a_malformed_guess_gets_a_sentence_not_a_traceback(guess, capsys):
+    reveal('5.3', guess)
+    reveal('5.2', guess)
+    out = capsys.readouterr().out
+    assert 'Traceback' not in out and out.strip()
+
+
+def predict_first_cells():
+    "(chapter, the markdown cell asking for a prediction, the code cell after it) for every chapter."
+    for path in sorted(CHAPTERS.glob('[0-9]*.ipynb')):
+        cells = json.loads(path.read_text(encoding='utf-8'))['cells']
+        for i, cell in enumerate(cells):
+            if cell['cell_type'] == 'markdown' and re.search(r'predict first', ''.join(cell['source']), re.I):
+                yield path.name, ''.join(cell['source']), cells[i + 1]
+
+
+def test_chapters_05_to_11_ask_for_predictions():
+    assert {name[:2] for name, _, _ in predict_first_cells()} >= {'05', '06', '07', '08', '09', '10', '11'}
+
+
+CELLS = list(predict_first_cells())
+
+
+@pytest.mark.parametrize('chapter, text, cell', CELLS, ids=[f'{c[0][:2]}-{i}' for i, c in enumerate(CELLS)])
+def test_every_prediction_is_written_down_before_the_reveal(chapter, text, cell):
+    source = ''.join(cell['source'])
+    assert cell['cell_type'] == 'code'
+    if 'prediction = ' in source:  # 11.2: the checker itself compares the prediction
+        assert ', prediction)' in source
+        return
+    assert 'my_guess' in text, f'{chapter}: the question should say where the guess goes'
+    assert re.search(r'^my_guess = \.\.\.  # ', source, re.M), f'{chapter}: no guess to fill in'
+    key = re.search(r"^reveal\('([\d.]+)', my_guess\)$", source, re.M).group(1)
+    assert key.split('.')[0].zfill(2) == chapter[:2]
+    shown = ''.join(''.join(o.get('text', '')) for o in cell['outputs'])
+    assert 'Write your guess in my_guess first' in shown and 'You predicted' not in shown
