@@ -23,7 +23,10 @@ def folder():
         return Path(os.environ[ENV])
     if sys.platform == 'emscripten':  # JupyterLite: /drive persists in the browser's storage
         return Path('/drive/microgpt-course')
-    from platformdirs import user_data_dir
+    try:
+        from platformdirs import user_data_dir
+    except ImportError:  # the course's core without its kernel extra
+        return Path.home() / '.microgpt-course'
     return Path(user_data_dir('microgpt-course', appauthor=False))
 
 
@@ -55,6 +58,8 @@ def load():
 def save(data):
     "Write atomically: a new file renamed over the old, so a crash never leaves half a file."
     target = path()
+    if str(target).startswith('/drive/') and not Path('/drive').is_dir():
+        raise OSError('the browser storage (/drive) is not mounted here')
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix='.progress-', suffix='.tmp')
     try:
@@ -74,8 +79,8 @@ def record(exercise, solved):
             return  # nothing new: solved stays solved, a second miss changes nothing
         data[exercise] = {'solved': bool(solved), 'when': time.strftime('%Y-%m-%d %H:%M')}
         save(data)
-    except OSError as e:
-        note(f'{folder()} cannot be written ({e.strerror or type(e).__name__})')
+    except Exception as e:  # whatever happens here, the checker's verdict still stands
+        note(f'{folder()} cannot be written ({getattr(e, "strerror", None) or str(e) or type(e).__name__})')
 
 
 def reset():
@@ -108,8 +113,8 @@ def table(data=None):
         lines.append(f'Chapter {chapter}')
         for name in names:
             entry = data.get(name)
-            state = ('solved' if entry['solved'] else 'not yet') if entry else 'not tried'
-            when = entry['when'] if entry else ''
+            state = ('solved' if entry.get('solved') else 'not yet') if entry else 'not tried'
+            when = str(entry.get('when', '')) if entry else ''
             lines.append(f'  {name.split(".check_")[1]:24} {state:10} {when}'.rstrip())
     return lines
 

@@ -127,3 +127,27 @@ def test_chapter_00_shows_none_yet_then_the_marked_map(folder, capsys):
     drawing = progress.show_progress()
     assert 'chapter 05: 1 of 3 exercises solved' in capsys.readouterr().out
     assert '1 of 3 solved' in drawing.svg and 'you solved' in drawing.alt
+
+
+def test_whatever_goes_wrong_the_verdict_stands(folder, monkeypatch, capsys):
+    def broken(data):
+        raise RuntimeError('disk on fire')
+    monkeypatch.setattr(progress, 'save', broken)
+    assert ch05.check_query([10.0, 10.0]).ok
+    assert capsys.readouterr().out == f'(Progress not kept: {folder} cannot be written (disk on fire))\n'
+
+
+def test_in_a_browser_tab_without_its_drive_nothing_is_pretended(monkeypatch, capsys):
+    monkeypatch.delenv(progress.ENV)
+    monkeypatch.setattr(sys, 'platform', 'emscripten')
+    if Path('/drive').is_dir():
+        pytest.skip('this machine has a /drive folder')
+    progress.record('ch05.check_query', True)
+    assert 'the browser storage (/drive) is not mounted here' in capsys.readouterr().out
+    assert not Path('/drive').exists()
+
+
+def test_without_platformdirs_the_home_folder_serves(monkeypatch):
+    monkeypatch.delenv(progress.ENV)
+    monkeypatch.setitem(sys.modules, 'platformdirs', None)  # import platformdirs now fails
+    assert progress.folder() == Path.home() / '.microgpt-course'
