@@ -151,3 +151,17 @@ def test_without_platformdirs_the_home_folder_serves(monkeypatch):
     monkeypatch.delenv(progress.ENV)
     monkeypatch.setitem(sys.modules, 'platformdirs', None)  # import platformdirs now fails
     assert progress.folder() == Path.home() / '.microgpt-course'
+
+
+def test_course_py_execute_runs_notebooks_with_an_empty_progress_folder(monkeypatch, tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('course_script', ROOT / 'course.py')
+    course_py = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course_py)
+    calls = []
+    monkeypatch.setattr(course_py, 'env_python', lambda: sys.executable)
+    monkeypatch.setattr(course_py, 'run', lambda cmd, **kwargs: calls.append(kwargs))
+    monkeypatch.setenv(progress.ENV, str(tmp_path / 'mine'))
+    course_py.execute(['chapters/00_start_here.ipynb'])
+    kept = Path(calls[0]['env'][progress.ENV])
+    assert kept != tmp_path / 'mine' and kept.is_dir() and not any(kept.iterdir())
