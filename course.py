@@ -13,7 +13,7 @@ environment made from environment.yml) and install the project into it. Maintain
     python3 course.py browser-test            # the JupyterLab browser tests on their own
     python3 course.py machines                # nbval under simulated other machines (CI runs it)
     python3 course.py lite [--pyodide PATH] [--serve]  # the course as a static JupyterLite site
-    python3 course.py tidy [NOTEBOOK ...]     # fold solutions, point glossary links at cells (idempotent)
+    python3 course.py tidy [NOTEBOOK ...]     # close solutions, point glossary links at cells (idempotent)
 
 Learners have:
 

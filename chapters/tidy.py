@@ -1,26 +1,29 @@
 """Two idempotent passes over the chapters, run by `python3 course.py tidy` (safe to re-run).
 
-- Solutions stay folded: every solution cell (a code cell whose code is hidden, or that starts
-  with a `# Solution` / `# A solution` comment) gets its code *and* its outputs hidden, and the
-  names it defines become `solution_NAME`, so running it checks the solution without replacing
-  the learner's own `NAME`.
+- Solutions stay closed until the learner opens one: a solution written as a code cell (folded, or
+  starting with a `# Solution` / `# A solution` comment) becomes a markdown cell holding a closed
+  `<details>` block with the code inside. Run All never runs it, so no verdict gives an answer away,
+  in JupyterLab, JupyterLite, Colab and VS Code alike; the tests run it against its checker.
+  Names the learner would otherwise keep apart (`solution_NAME`) become `NAME` again: copied into
+  the exercise's cell, the solution replaces the learner's attempt.
 - Glossary links land on their heading: a link `NN_x.ipynb#Some-Heading` becomes
   `NN_x.ipynb#cell-id=ID`, the id of the markdown cell holding that heading.
   JupyterLab finds a cell by id as soon as the notebook is open; a heading anchor only once its
   markdown is rendered, so on a first click it stayed at the top.
 """
-import ast
-import io
 import re
 import sys
-import tokenize
 from pathlib import Path
 
 import nbformat
 
 CHAPTERS = Path(__file__).resolve().parent
-PREFIX = 'solution_'
 SOLUTION_COMMENT = re.compile(r'#\s*(a |reference )?solution\b', re.IGNORECASE)
+SUMMARY = '<details><summary>A solution (open it once you have tried)</summary>'
+# A cell that only announces the solution below it ("A solution (click the bar to open it):").
+LEAD_IN = re.compile(r'^A (reference )?solution\b[^\n]*:$')
+# A closed block of hints before the code, as in chapter 05: its prose goes in with the code.
+HINT = re.compile(r'^<details><summary>[^<]*</summary>\s*(?P<prose>.*?)\s*</details>$', re.S)
 
 
 def is_solution(cell):
@@ -30,48 +33,33 @@ def is_solution(cell):
     return bool(cell.metadata.get('jupyter', {}).get('source_hidden') or SOLUTION_COMMENT.match(first))
 
 
-def bound_names(source):
-    "Names the cell binds at its top level (def, class, assignment, import)."
-    names = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    return {n for n in names if not n.startswith(PREFIX)}
-
-
-def rename(source, names):
-    "The source with every use of `names` (not attributes, keywords, strings or comments) prefixed."
-    if not names:
-        return source
-    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    edits = []
-    for i, tok in enumerate(tokens):
-        before = tokens[i - 1].string if i else ''
-        after = tokens[i + 1].string if i + 1 < len(tokens) else ''
-        keyword_arg = after == '=' and before in ('(', ',')
-        if tok.type == tokenize.NAME and tok.string in names and before != '.' and not keyword_arg:
-            edits.append(tok.start)
-    lines = source.splitlines(keepends=True)
-    for row, col in reversed(edits):
-        line = lines[row - 1]
-        lines[row - 1] = line[:col] + PREFIX + line[col:]
-    return ''.join(lines)
+def solution_block(code, prose=''):
+    "A closed <details> block with the code of a solution (and any prose before it)."
+    code = re.sub(r'\bsolution_(\w)', r'\1', code.strip())
+    parts = [SUMMARY, prose, f'```python\n{code}\n```', '</details>']
+    return '\n\n'.join(p for p in parts if p)
 
 
 def tidy_solutions(nb):
     changed = False
-    for cell in nb.cells:
+    for i, cell in enumerate(list(nb.cells)):
         if not is_solution(cell):
             continue
-        new = rename(cell.source, bound_names(cell.source))
-        hidden = cell.metadata.setdefault('jupyter', {})
-        if new != cell.source or not hidden.get('source_hidden') or not hidden.get('outputs_hidden'):
-            cell.source = new
-            hidden.update(source_hidden=True, outputs_hidden=True)
-            changed = True
+        block = nbformat.v4.new_markdown_cell(id=cell.id, metadata={
+            k: v for k, v in cell.metadata.items() if k not in ('jupyter', 'tags', 'execution')})
+        before = nb.cells[nb.cells.index(cell) - 1]
+        prose = ''
+        if before.cell_type == 'markdown' and (LEAD_IN.match(before.source.strip())
+                                               or HINT.match(before.source.strip())):
+            hint = HINT.match(before.source.strip())
+            prose = hint['prose'] if hint else ''
+            kind = before.metadata.get('slideshow', {}).get('slide_type', '-')
+            if kind != '-':  # the announcement opened a slide: the block does now
+                block.metadata.setdefault('slideshow', {})['slide_type'] = kind
+            nb.cells.remove(before)
+        block.source = solution_block(cell.source, prose)
+        nb.cells[nb.cells.index(cell)] = block
+        changed = True
     return changed
 
 

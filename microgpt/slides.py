@@ -64,18 +64,18 @@ def markdown_height(source):
             paragraph = ''
     for line in source.splitlines() + ['']:
         stripped = line.strip()
-        if stripped.startswith('```'):
+        if details:  # a closed block (a solution): only its summary shows, counted where it opens
+            details = not stripped.startswith('</details')
+        elif stripped.startswith('<details'):
+            flush()
+            details = not stripped.endswith('</details>')
+            height += 2 * LINE  # the closed bar with its summary: the solution inside stays hidden
+        elif stripped.startswith('```'):
             flush()
             fenced = not fenced
             height += 16
         elif fenced:
             height += LINE
-        elif stripped.startswith('<details'):
-            flush()
-            details = True
-            height += 2 * LINE  # the closed bar with its summary: the solution inside stays hidden
-        elif details:
-            details = not stripped.startswith('</details')
         elif not stripped:
             flush()
         elif HEADING.match(stripped):

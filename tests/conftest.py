@@ -1,6 +1,7 @@
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -86,15 +87,28 @@ def course_wheel(tmp_path_factory):
     return wheel
 
 
-def hidden_solution(chapter, name, namespace=None):
-    """The reference solution `solution_NAME` as a chapter stores it (a hidden cell; `course.py tidy`
-    names it apart from the learner's function), defined without running its checker call."""
+SOLUTION = re.compile(r'<details><summary>[^<]*</summary>.*?```python\n(?P<code>.*?)\n```.*?</details>', re.S)
+
+
+def solutions(chapter):
+    """[(cell index, code)] of a chapter's solutions: closed `<details>` blocks of markdown holding a
+    python code block, which Run All never runs (`course.py tidy` writes them so)."""
     import json
     nb = json.loads((ROOT / 'chapters' / chapter).read_text(encoding='utf-8'))
-    name, namespace = f'solution_{name}', dict(namespace or {})
-    for cell in nb['cells']:
-        source = ''.join(cell['source'])
-        if cell['metadata'].get('jupyter', {}).get('source_hidden') and f'def {name}(' in source:
-            exec(source.split('\ncheck_')[0], namespace)
-            return namespace[name]
-    raise LookupError(f'no hidden solution cell of {chapter} defines {name}')
+    return [(i, m['code']) for i, cell in enumerate(nb['cells']) if cell['cell_type'] == 'markdown'
+            for m in SOLUTION.finditer(''.join(cell['source']))]
+
+
+def solution_source(chapter, name):
+    "The code of the chapter's solution that defines the function `name`."
+    [code] = [code for _, code in solutions(chapter) if f'def {name}(' in code]
+    return code
+
+
+def hidden_solution(chapter, name, namespace=None):
+    """The chapter's reference solution of the function `name`, defined without running its checker
+    call (the code before the first line that calls a checker)."""
+    namespace = dict(namespace or {})
+    code = solution_source(chapter, name)
+    exec(re.split(r'\n(?:\w+\.)?check_', code)[0], namespace)
+    return namespace[name]

@@ -25,7 +25,7 @@ def test_ch01_tanh_local_grad():
     ok(check_tanh_local_grad(lambda x: 1 - math.tanh(x) ** 2))
     not_yet(check_tanh_local_grad(lambda x: ...), 'returned Ellipsis, not a number', 'replace the ...')
     not_yet(check_tanh_local_grad(math.tanh), 'tanh(x) itself', 'slope of tanh, not its value')
-    not_yet(check_tanh_local_grad(lambda x: 1 - math.tanh(x)), '*square*')
+    not_yet(check_tanh_local_grad(lambda x: 1 - math.tanh(x)), 'close, but not the slope', 'some power of t')
     not_yet(check_tanh_local_grad(lambda x: 1.0), 'at x = -2.0 you return 1', 'numerical_derivative(math.tanh, x)')
     not_yet(check_tanh_local_grad(math.sqrt), 'tanh_local_grad(-2.0) raised ValueError')
     not_yet(check_tanh_local_grad(0.42), 'pass your function itself')
@@ -73,15 +73,15 @@ def test_ch02_tanh_reference_passes():
 
 @pytest.mark.parametrize('tanh, words', [
     (lambda v: ..., ['returned Ellipsis, not a Value']),
-    (lambda v: math.tanh(v.data), ['not a Value', 'Value(t, (v,)']),
-    (lambda v: Value(math.tanh(v.data)), ['does not remember v', '(v,)']),
-    (lambda v: Value(v.data, (v,), (1.0,), 'tanh'), ['math.tanh(0.5)']),
+    (lambda v: math.tanh(v.data), ['not a Value', 'remembers its child']),
+    (lambda v: Value(math.tanh(v.data)), ['a tuple holding v alone', '(v,)']),
+    (lambda v: Value(v.data, (v,), (1.0,), 'tanh'), ['not the tanh of 0.5']),
     (lambda v: Value(math.tanh(v.data), (v,), (math.tanh(v.data),), 'tanh'), ['that is tanh itself']),
     (lambda v: Value(math.tanh(v.data), (v,), (1 - math.tanh(v.data),), 'tanh'), ['1 - t**2']),
     (lambda v: Value(math.tanh(v.data), (v,), (), 'tanh'), ['a tuple of one number']),
-    (lambda v: Value(math.tanh(v.data), (Value(v.data),), (1 - math.tanh(v.data) ** 2,), 'tanh'), ['does not remember v']),
+    (lambda v: Value(math.tanh(v.data), (Value(v.data),), (1 - math.tanh(v.data) ** 2,), 'tanh'), ['a tuple holding v alone']),
     (lambda v: 1 / 0, ['tanh(Value(0.5)) raised ZeroDivisionError']),
-    (lambda v: v.log(), ['tanh(Value(0.5)).data is -0.6931, but math.tanh(0.5) = 0.4621']),
+    (lambda v: v.log(), ['tanh(Value(0.5)).data is -0.6931, not the tanh of 0.5']),
     # right at 0.5 but raises for the negative input of the second test
     (lambda v: reference_tanh(v) if v.data > 0 else math.sqrt(v.data), ['tanh(Value(-1.2)) raised ValueError', 'negative ones too']),
 ])

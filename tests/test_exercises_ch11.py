@@ -1,9 +1,7 @@
 """The exercise checkers of chapter 11: the chapter's solutions pass, typical mistakes get their hint."""
-import json
-
 import pytest
 
-from conftest import ROOT
+from conftest import hidden_solution
 from microgpt.checkpoint import load_checkpoint
 from microgpt.exercises.ch11 import UNITS, check_loss_increases, check_strongest_letter
 from microgpt.inspect import mean_loss, trace
@@ -13,34 +11,18 @@ SD, CONFIG, TOK = CKPT.state_dict, CKPT.config, CKPT.tokenizer
 DOCS = ['giuliana', 'ebrima', 'heidie', 'astraia', 'mattew', 'lukah']
 
 
-def solution(name):
-    "The source of the chapter's hidden solution cell that defines `name`."
-    nb = json.loads((ROOT / 'chapters' / '11_inside.ipynb').read_text(encoding='utf-8'))
-    hidden = [''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'code'
-              and c['metadata'].get('jupyter') == {'source_hidden': True, 'outputs_hidden': True}]
-    [source] = [s for s in hidden if f'def {name}(' in s]
-    return source
-
-
 def fails_with(result, *words):
     text = repr(result)
     return not result and text.startswith('Not yet') and all(w in text for w in words)
 
 
 def run_solution(name):
-    source = solution(name)
     namespace = {'trace': trace, 'mean_loss': mean_loss, 'sd': SD, 'config': CONFIG, 'tok': TOK}
-    exec(source[:source.index('\nch11.')], namespace)  # define it, without the checker call
-    return namespace[name]
-
-
-def test_solutions_are_named_apart_from_the_learners_functions():
-    assert 'solution_strongest_letter(' in solution('solution_strongest_letter')
-    assert 'check_loss_increases(solution_loss_increases,' in solution('solution_loss_increases')
+    return hidden_solution('11_inside.ipynb', name, namespace)
 
 
 def test_strongest_letter_solution_passes_and_mistakes_get_hints():
-    assert check_strongest_letter(run_solution('solution_strongest_letter'))
+    assert check_strongest_letter(run_solution('strongest_letter'))
 
     def at(pos, pick):
         def strongest(unit):
@@ -62,7 +44,7 @@ def test_the_checked_units_have_one_clear_favourite():
 
 
 def test_loss_increases_solution_passes_and_reveals_the_answer():
-    result = check_loss_increases(run_solution('solution_loss_increases'), DOCS, prediction=1)
+    result = check_loss_increases(run_solution('loss_increases'), DOCS, prediction=1)
     assert result and 'head 0:' in repr(result) and 'You predicted head 1' in repr(result)
 
 

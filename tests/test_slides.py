@@ -92,6 +92,12 @@ def test_a_folded_solution_counts_as_its_first_line_and_its_result():
     assert slides.slide_types([md('## Exercise'), code(20), solution]) == ['slide', '-', '-']  # on the exercise's slide
 
 
+def test_a_closed_solution_block_counts_as_its_summary_line():
+    block = '<details><summary>A solution</summary>\n\n```python\n' + 'x = 1\n' * 30 + '```\n\n</details>'
+    assert slides.markdown_height(block) == 2 * slides.LINE
+    assert slides.slide_types([md('## Exercise'), code(20), md(block)]) == ['slide', '-', '-']
+
+
 def test_cells_taller_than_a_screen_are_listed():
     cells = [md('## Long'), code(60), code(3)]
     assert slides.too_tall(cells) == [1]

@@ -1,52 +1,91 @@
-"""Exercise solutions give nothing away until the learner opens them, and running one leaves the
-learner's own answer alone. (`python3 course.py tidy` makes every chapter so.)"""
+"""Run All never shows an answer: every solution waits, closed, in a markdown `<details>` block that
+only the learner opens (Run All runs no markdown, in JupyterLab, JupyterLite, Colab or VS Code), and
+no exercise left unsolved prints "Correct!". The solutions themselves pass their checkers, run in
+the chapter's own state. (`python3 course.py tidy` turns a solution cell into such a block.)"""
 import ast
 import json
 import re
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
-from conftest import ROOT
+from conftest import ROOT, solutions
 
 NOTEBOOKS = sorted((ROOT / 'chapters').glob('*.ipynb'))
+WITH_SOLUTIONS = [p for p in NOTEBOOKS if solutions(p.name)]
+SOLUTION_COMMENT = re.compile(r'#\s*(a |reference )?solution\b', re.I)
 
 
-def solution_cells(path):
-    "Code cells whose code is folded, or that start with a '# Solution' comment."
-    cells = json.loads(path.read_text(encoding='utf-8'))['cells']
-    for i, cell in enumerate(cells):
-        source = ''.join(cell['source'])
-        first = source.lstrip().split('\n', 1)[0]
-        folded = cell['metadata'].get('jupyter', {}).get('source_hidden')
-        if cell['cell_type'] == 'code' and (folded or re.match(r'#\s*(a |reference )?solution\b', first, re.I)):
-            yield i, cell, source
-
-
-def top_level_names(source):
-    names = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        for target in getattr(node, 'targets', [getattr(node, 'target', None)]):
-            names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)} if target else set()
-    return names
+def cells(path):
+    return json.loads(path.read_text(encoding='utf-8'))['cells']
 
 
 def test_the_chapters_have_solutions():
-    assert sum(1 for path in NOTEBOOKS for _ in solution_cells(path)) >= 10
+    assert sum(len(solutions(p.name)) for p in NOTEBOOKS) >= 20
 
 
 @pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.name)
-def test_a_solution_hides_its_code_and_its_result(path):
-    for i, cell, _ in solution_cells(path):
-        hidden = cell['metadata'].get('jupyter', {})
-        assert hidden.get('source_hidden') and hidden.get('outputs_hidden'), \
-            f'{path.name} cell {i}: a solution must fold its code and its output (run `python3 course.py tidy`)'
+def test_no_solution_is_a_code_cell(path):
+    for i, cell in enumerate(cells(path)):
+        source = ''.join(cell['source'])
+        folded = cell['metadata'].get('jupyter', {}).get('source_hidden')
+        assert not (cell['cell_type'] == 'code' and (folded or SOLUTION_COMMENT.match(source.lstrip()))), \
+            f'{path.name} cell {i}: a solution in a code cell runs with Run All (run `python3 course.py tidy`)'
+
+
+@pytest.mark.parametrize('path', WITH_SOLUTIONS, ids=lambda p: p.name)
+def test_a_solution_stays_closed_and_fits_its_cell(path):
+    for i, code in solutions(path.name):
+        source = ''.join(cells(path)[i]['source'])
+        assert '<details open' not in source, f'{path.name} cell {i}: a solution opens only on a click'
+        long = [line for line in code.splitlines() if len(line) > 79]
+        assert not long, f'{path.name} cell {i}: solution lines longer than 79 characters: {long}'
+        ast.parse(code)
 
 
 @pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.name)
-def test_running_a_solution_keeps_the_learners_names(path):
-    for i, _, source in solution_cells(path):
-        mine = sorted(n for n in top_level_names(source) if not n.startswith('solution_'))
-        assert not mine, (f'{path.name} cell {i}: the solution redefines {mine}, replacing the learner\'s own; '
-                          'name them solution_NAME (run `python3 course.py tidy`)')
+def test_no_stored_output_says_correct(path):
+    for i, cell in enumerate(cells(path)):
+        text = json.dumps(cell.get('outputs', []))
+        assert 'Correct!' not in text, f'{path.name} cell {i}: Run All shows a solved exercise'
+
+
+def printing_its_verdict(code):
+    "The solution's code, printing the checker's verdict that its last line returns."
+    tree = ast.parse(code)
+    last = tree.body[-1]
+    assert isinstance(last, ast.Expr), 'a solution ends with the call of its checker'
+    tree.body[-1] = ast.Expr(ast.Call(ast.Name('print', ast.Load()),
+                                      [ast.Call(ast.Name('repr', ast.Load()), [last.value], [])], []))
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
+def verdicts(outputs):
+    return ''.join(o.get('text', '') + o.get('data', {}).get('text/plain', '') for o in outputs)
+
+
+@pytest.mark.parametrize('path', WITH_SOLUTIONS, ids=lambda p: p.name)
+def test_run_all_shows_no_answer_and_every_solution_passes(path):
+    """A fresh run of the chapter, with every solution run where it stands in a copy of the kernel's
+    names (the learner's own stay as they are): only the solutions say "Correct!"."""
+    nb = nbformat.read(path, 4)
+    blocks = dict(solutions(path.name))
+    last = max(blocks)
+    run = nbformat.v4.new_notebook(metadata=nb.metadata)
+    for i, cell in enumerate(nb.cells[:last + 1]):
+        if cell.cell_type == 'code':
+            run.cells.append(nbformat.v4.new_code_cell(cell.source, metadata={'where': i}))
+        elif i in blocks:
+            code = printing_its_verdict(blocks[i])
+            run.cells.append(nbformat.v4.new_code_cell(
+                f'exec({code!r}, dict(globals()))', metadata={'where': i, 'solution': True}))
+    NotebookClient(run, timeout=600, resources={'metadata': {'path': str(path.parent)}}).execute()
+    for cell in run.cells:
+        said = verdicts(cell.outputs)
+        where = f'{path.name} cell {cell.metadata["where"]}'
+        if cell.metadata.get('solution'):
+            assert 'Correct!' in said and 'Not yet' not in said, \
+                f'{where}: the solution does not pass its checker: {said}'
+        else:
+            assert 'Correct!' not in said, f'{where}: Run All shows a solved exercise: {said}'

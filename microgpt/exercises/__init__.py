@@ -44,3 +44,19 @@ def _learners_exercise():
     if any(n.startswith('solution_') for n in names) or 'solution' in first:
         return None  # a solution cell: solution_NAME, or opened by a '# A solution' comment
     return exercise
+
+
+def guarded(check):
+    """The checker, made safe for any answer: one that breaks it (a wrong type or shape, a function
+    that raises) gets a 'Not yet' verdict naming the problem, never the checker's own traceback."""
+    import functools
+
+    @functools.wraps(check)
+    def safe(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except Exception as err:  # noqa: BLE001 - whatever the answer did, the learner gets a verdict
+            return failed(f'your answer is not of the kind this exercise asks for ({type(err).__name__}: '
+                          f'{err})', 'compare its type and shape with what the exercise asks for, '
+                          'and run your code on one example first')
+    return safe

@@ -2,7 +2,7 @@
 import math
 from numbers import Real
 
-from . import failed, passed
+from . import failed, guarded, passed
 
 FIELDS = ('data', 'grad', '_children', '_local_grads', '_op')
 
@@ -19,6 +19,7 @@ def _close(a, b, tol=1e-6):
     return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
 
 
+@guarded
 def check_prediction(x_grad, y_grad):
     "Exercise 1: x.grad and y.grad after z = x * y + x**2 and z.backward(), at x = 2, y = -1."
     if not (_is_number(x_grad) and _is_number(y_grad)):
@@ -50,6 +51,7 @@ def _call(tanh, v):
         return None, f'tanh(Value({v.data})) raised {type(err).__name__}: {err}'
 
 
+@guarded
 def check_tanh(tanh, Value):
     """Exercise 2: tanh(v) returns a new Value holding math.tanh(v.data), with v as its only child
     and the local gradient 1 - t**2. Pass your function and the Value class it builds on."""
@@ -59,26 +61,29 @@ def check_tanh(tanh, Value):
     v = Value(0.5)
     out, problem = _call(tanh, v)
     if problem:
-        return failed(problem, 'build the result as Value(t, (v,), (local_grad,), "tanh") with t = math.tanh(v.data)')
+        return failed(problem, 'compute t = math.tanh(v.data), then return a Value built from t, its children '
+                               'and its local gradients, as the operations of Value do')
     if not _is_value(out):
         return failed(f'tanh returned {out!r}, not a Value',
-                      'wrap the number so the graph remembers it: Value(t, (v,), (local_grad,), "tanh")')
+                      'wrap the number in a Value that also remembers its child and its local gradient, '
+                      'as the operations of Value do')
     t = math.tanh(0.5)
     if not _is_number(out.data) or not _close(out.data, t):
         got = f'{out.data:.4g}' if _is_number(out.data) else repr(out.data)
-        return failed(f'tanh(Value(0.5)).data is {got}, but math.tanh(0.5) = {t:.4g}',
+        return failed(f'tanh(Value(0.5)).data is {got}, not the tanh of 0.5',
                       'compute the forward value from the input number: t = math.tanh(v.data)')
-    if len(out._children) != 1 or out._children[0] is not v:
-        return failed('the result does not remember v as its only child',
+    if not isinstance(out._children, (tuple, list)) or len(out._children) != 1 or out._children[0] is not v:
+        return failed(f'the children should be (v,), a tuple holding v alone, got {out._children!r}',
                       'pass (v,) as the children, a tuple of one: that is how backward() finds v')
-    if len(out._local_grads) != 1 or not _is_number(out._local_grads[0]):
+    if (not isinstance(out._local_grads, (tuple, list)) or len(out._local_grads) != 1
+            or not _is_number(out._local_grads[0])):
         return failed(f'the local gradients should be a tuple of one number, got {out._local_grads!r}',
                       'one local gradient per child: (1 - t**2,)')
     local = out._local_grads[0]
     if not _close(local, 1 - t ** 2):
         hint = ('that is tanh itself; the local gradient is its slope, 1 - t**2' if _close(local, t)
                 else 'the slope of tanh is 1 - t**2 (chapter 01, exercise 2)')
-        return failed(f'the local gradient is {local:.4g}, but the slope of tanh at 0.5 is {1 - t ** 2:.4g}', hint)
+        return failed(f'the local gradient is {local:.4g}, not the slope of tanh at 0.5', hint)
     w = Value(-1.2)
     a, problem = _call(tanh, w)
     if problem:
@@ -87,6 +92,6 @@ def check_tanh(tanh, Value):
     z.backward()
     want = 4 * (1 - math.tanh(-1.2) ** 2)
     if not _close(w.grad, want):
-        return failed(f'after backward(), w.grad is {w.grad:.4g}, expected {want:.4g}',
+        return failed(f'after backward() through 3 * tanh(w) + tanh(w), w.grad is {w.grad:.4g}: not 4 slopes',
                       'let backward() do the work: do not set any grad yourself inside tanh')
     return passed('tanh is now an operation like any other: backward() knows its local gradient.')

@@ -1,7 +1,7 @@
 """Checkers for the exercises of chapter 03 (the tokenizer)."""
 import string
 
-from . import failed, passed
+from . import failed, guarded, passed
 
 # The vocabulary of the shipped names: 'a'..'z' get ids 0..25 and BOS gets 26.
 CHARS = string.ascii_lowercase
@@ -18,6 +18,7 @@ def _is_int(x):
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+@guarded
 def check_sequence_by_hand(answer):
     "Exercise 1: the token ids of the training sequence for 'zoe', block size 8, written by hand."
     if not isinstance(answer, (list, tuple)) or not all(_is_int(i) for i in answer):
@@ -71,10 +72,11 @@ def _pairs_problem(training_pairs, tokens):
         return failed(f'{len(tokens)} tokens gave {len(got)} pairs',
                       f'n tokens give n - 1 pairs: here {len(expected)}')
     wrong = next(i for i, pair in enumerate(got) if pair != expected[i])
-    return failed(f'for {tokens}, pair {wrong} is {got[wrong]}, expected {expected[wrong]}',
+    return failed(f'for {tokens}, pair {wrong} is {got[wrong]}: not the right (context, target)',
                   'the context is every token before the target: (tokens[:i], tokens[i]) for i from 1')
 
 
+@guarded
 def check_training_pairs(training_pairs):
     "Exercise 2: training_pairs(tokens) lists the (context, target) pairs of one sequence."
     for tokens in ([26, 4, 12, 12, 0, 26], _sequence('zoe'), [26, 0]):
@@ -84,6 +86,7 @@ def check_training_pairs(training_pairs):
     return passed('n tokens give n - 1 predictions, each made from everything before it.')
 
 
+@guarded
 def check_vocab_size(answer):
     "Exercise 3: the vocab size of a tokenizer built from OTHER_DOCS."
     chars = set(''.join(OTHER_DOCS))

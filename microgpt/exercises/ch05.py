@@ -6,7 +6,7 @@ from numbers import Real
 from ..autograd import Value
 from ..attention import attention_weights
 from ..embeddings import GPTConfig
-from . import failed, passed
+from . import failed, guarded, passed
 
 # The keys of the chapter's worked example: exercise 5.1 asks for a query that picks the third.
 TOY_KEYS = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
@@ -18,6 +18,7 @@ def toy_weights(q):
     return [w.data for w in attention_weights([Value(x) for x in q], keys)]
 
 
+@guarded
 def check_query(q):
     "Exercise 5.1: a query q (two numbers) that puts at least 90% of the weight on the third toy key."
     if (not isinstance(q, (list, tuple)) or len(q) != 2
@@ -59,6 +60,7 @@ def _close(a, b, tol=1e-9):
     return all(len(ra) == len(rb) and all(abs(x - y) <= tol for x, y in zip(ra, rb)) for ra, rb in zip(a, b))
 
 
+@guarded
 def check_causal_weights(fn):
     "Exercise 5.2: fn(scores) masks a square table of scores causally and softmaxes each row."
     rng = random.Random(5)
@@ -116,6 +118,7 @@ def reference_cache_size(config, n_tokens):
     return 2 * config.n_layer * n_tokens * config.n_embd
 
 
+@guarded
 def check_cache_size(fn):
     "Exercise 5.3: fn(config, n_tokens) counts the numbers the KV cache holds after n_tokens tokens."
     cases = [(GPTConfig(), 8), (GPTConfig(n_embd=32, n_head=8, n_layer=3), 5), (GPTConfig(n_layer=2), 1)]

@@ -5,7 +5,7 @@ from ..attention import attention
 from ..autograd import Value
 from ..embeddings import GPTConfig, init_state_dict, matrix, parameters
 from ..model import mlp, rmsnorm
-from . import failed, passed
+from . import failed, guarded, passed
 
 
 def _add(a, b):
@@ -96,6 +96,7 @@ def _close(a, b, tol=1e-9):
                                     for ra, rb in zip(a, b))
 
 
+@guarded
 def check_layer(fn):
     "Exercise 6.1: fn(x, state_dict, layer, keys, values, n_head) runs one transformer layer."
     config, sd, xs = _layer_inputs()
@@ -124,6 +125,7 @@ def _parts(c):
             'the MLP weights (2 matrices 4*n_embd x n_embd per layer)': 8 * c.n_layer * c.n_embd ** 2}
 
 
+@guarded
 def check_parameter_count(fn):
     "Exercise 6.2: fn(config) gives the number of parameters of a model of that shape."
     configs = [GPTConfig(), GPTConfig(vocab_size=10, n_embd=8, n_head=2, n_layer=2, block_size=5),

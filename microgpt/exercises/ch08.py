@@ -2,7 +2,7 @@
 import math
 import random
 
-from . import failed, passed
+from . import failed, guarded, passed
 
 
 def _tempered(scores, temperature):
@@ -17,6 +17,7 @@ def _close(a, b):
     return len(a) == len(b) and all(abs(x - y) <= 1e-9 for x, y in zip(a, b))
 
 
+@guarded
 def check_tempered_probs(tempered_probs):
     "Exercise: tempered_probs(scores, temperature) returns softmax(scores / temperature) as floats."
     for scores, t in [([1.0, 2.0, 3.0], 0.5), ([0.3, -1.2, 2.2, 0.0], 2.0), ([1.0, 2.0, 3.0], 1.0),
@@ -38,9 +39,9 @@ def check_tempered_probs(tempered_probs):
                           'divide the scores by the temperature: low T sharpens, high T flattens')
         if abs(sum(got) - 1) > 1e-9:
             return failed(f'your probabilities add up to {sum(got):.4f}', 'divide each exp by the sum of all of them')
-        return failed(f'tempered_probs({scores}, {t}) = {[round(p, 4) for p in got]}, '
-                      f'expected {[round(p, 4) for p in expected]}',
-                      'probs = exp(s / T - max) / sum of those, for each score s')
+        return failed(f'tempered_probs({scores}, {t}) = {[round(p, 4) for p in got]}: '
+                      'not the softmax of the scores divided by the temperature',
+                      'first divide every score by the temperature, then take the stable softmax of chapter 04')
     return passed('low temperature sharpens the distribution, high temperature flattens it.')
 
 
@@ -48,14 +49,15 @@ class _Runaway(Exception):
     "Raised inside the toy model when a generation loop will not stop."
 
 
-def _toy_model(bos, no_end=False):
-    "A bigram model over the tokens 0, 1, 2 and BOS (3): next_probs(ids) looks at the last id only."
+def _toy_model(bos, no_end=False, contexts=None):
+    """A bigram model over the tokens 0, 1, 2 and BOS (3): next_probs(ids) draws from the last id's
+    row, and notes every context it is given in `contexts` (a GPT reads them all)."""
     table = {0: [0.1, 0.5, 0.2, 0.2], 1: [0.4, 0.1, 0.3, 0.2], 2: [0.3, 0.3, 0.1, 0.3], bos: [0.5, 0.3, 0.2, 0.0]}
-    calls = []
+    contexts = [] if contexts is None else contexts
 
     def next_probs(ids):
-        calls.append(1)
-        if len(calls) > 200:
+        contexts.append(list(ids))
+        if len(contexts) > 200:
             raise _Runaway
         probs = table[ids[-1]]
         return probs[:3] + [0.0] if no_end else probs
@@ -74,13 +76,15 @@ def _generate(next_probs, bos, block_size, rng):
     return ids[1:]
 
 
+@guarded
 def check_generate(generate):
     "Exercise: generate(next_probs, bos, block_size, rng) returns the ids of one generated document."
     bos, block_size = 3, 5
     for no_end in (False, True):
         for seed in range(12):
+            contexts = []
             try:
-                got = generate(_toy_model(bos, no_end), bos, block_size, random.Random(seed))
+                got = generate(_toy_model(bos, no_end, contexts), bos, block_size, random.Random(seed))
             except _Runaway:
                 return failed('your loop never stopped when the model never chose BOS',
                               f'stop after block_size ({block_size}) tokens at the latest')
@@ -95,10 +99,18 @@ def check_generate(generate):
                 return failed(f'the result {got} contains BOS',
                               'BOS only marks the start and the end: leave it out, and stop when it is drawn')
             if len(got) > block_size:
-                return failed(f'you generated {len(got)} tokens, more than block_size={block_size}',
-                              'the model cannot see further back than block_size: stop there')
+                return failed(f'with block_size = {block_size} you generated {len(got)} tokens: {got}',
+                              f'stop once {block_size} tokens follow BOS (BOS itself does not count)')
+            seen = next((c for k, c in enumerate(contexts) if c != [bos] + got[:k]), None)
+            if seen is not None and got == expected[:len(got)]:
+                k = contexts.index(seen)
+                return failed(f'to draw token {k + 1} you passed next_probs {seen}, not all {k + 1} ids so far',
+                              'pass the whole list, BOS first: each token is chosen given all the ones before it')
+            if len(got) == block_size - 1 and len(expected) == block_size and got == expected[:-1]:
+                return failed(f'with block_size = {block_size} you stopped at {len(got)} tokens: {got}',
+                              f'BOS does not count: {block_size} tokens may follow it')
             if got != expected:
-                return failed(f'with random.Random({seed}) you got {got}, the reference gets {expected}',
+                return failed(f'with random.Random({seed}) you got {got}, a different draw',
                               'draw each token with rng.choices(range(len(probs)), weights=probs)[0], '
                               'passing all ids so far (starting with BOS) to next_probs')
     return passed('one token at a time, each chosen given all the ones before: that is autoregressive.')

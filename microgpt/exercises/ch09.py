@@ -1,7 +1,7 @@
 """Checkers for chapter 09 (efficiency): attention the KV-cache way, and gradients measured by nudging."""
 import numpy as np
 
-from . import failed, passed
+from . import failed, guarded, passed
 
 
 def _causal_attention(q, k, v, causal=True, scaled=True):
@@ -42,6 +42,7 @@ def _as_array(result, shape, what):
     return result, None
 
 
+@guarded
 def check_attention_loop(attention_loop):
     "Exercise 1: attention_loop(q, k, v) for one head, one position at a time, must equal the masked version."
     rng = np.random.default_rng(9)
@@ -70,6 +71,7 @@ def check_attention_loop(attention_loop):
                   "check that the softmax weights sum to 1")
 
 
+@guarded
 def check_numerical_gradient(numerical_gradient):
     "Exercise 2: numerical_gradient(f, x) must measure df/dx for every entry of x, leaving x as it was."
     rng = np.random.default_rng(2)

@@ -1,7 +1,7 @@
 """Checkers for chapter 10 (training at scale): the held-out loss pools every prediction."""
 from numbers import Real
 
-from . import failed, passed
+from . import failed, guarded, passed
 
 # (each name's mean loss, its number of predictions): a short name and a long one, then a mix.
 CASES = [([2.0, 3.0], [1, 3]), ([1.5, 2.5, 3.5, 2.0], [8, 2, 5, 1]), ([2.4], [6])]
@@ -12,6 +12,7 @@ def reference_pooled_loss(name_losses, counts):
     return sum(loss * n for loss, n in zip(name_losses, counts)) / sum(counts)
 
 
+@guarded
 def check_pooled_loss(fn):
     "Exercise 10.1: fn(name_losses, counts) pools per-name mean losses into the loss per predicted token."
     if not callable(fn):

@@ -1,7 +1,7 @@
 """Checkers for chapter 11 (inside the trained model). They compare with the shipped checkpoint."""
 from functools import lru_cache
 
-from . import failed, passed
+from . import failed, guarded, passed
 from ..checkpoint import load_checkpoint
 from ..inspect import mean_loss, trace
 
@@ -20,6 +20,7 @@ def _activations(unit, pos):
     return {ch: trace(ch, sd, config, tok)[pos].mlp[0][unit] for ch in tok.chars}
 
 
+@guarded
 def check_strongest_letter(strongest_letter):
     "Exercise: strongest_letter(unit) is the letter that, fed right after BOS, makes the unit fire most."
     for unit in UNITS:
@@ -48,6 +49,7 @@ def _increases(docs):
     return whole, [mean_loss(docs, sd, config, tok, ablate=[(0, h)]) - whole for h in range(config.n_head)]
 
 
+@guarded
 def check_loss_increases(loss_increases, docs, prediction=None):
     "Exercise: loss_increases(docs) lists, for each head of layer 0, ablated loss minus the whole model's."
     docs = tuple(docs)

@@ -1,10 +1,11 @@
 """What a learner sees on opening a chapter of a fresh clone, before running anything: the stored
 drawings as pictures (JupyterLab does not trust a fresh clone's notebooks), every output within
-the page's width, glossary links that land on their heading, and solutions that stay folded.
+the page's width, glossary links that land on their heading, and solutions that stay closed.
 Screenshots of each state go to test-artifacts/browser/ (light and dark theme, two window sizes).
 After Run All, every chapter's outputs must fit too: tests/browser/test_chapters.py checks that."""
 import contextlib
 import json
+import re
 
 import pytest
 
@@ -46,29 +47,35 @@ def shot(nb, name):
         print(f'no screenshot {name}.png: {e}')
 
 
-def folded_results_shown(nb, name):
-    """Problems with the chapter's folded solutions (outputs_hidden, set by `course.py tidy`): a stored
-    result that shows on the page, or that is not on it at all (then the check would prove nothing)."""
+SOLUTION = re.compile(r'<details><summary>[^<]*</summary>.*?```python\n(?P<code>.*?)\n```', re.S)
+
+
+def solutions(name):
+    "[(cell index, code)] of the chapter's solutions, as tests/conftest.py finds them."
     cells = json.loads((ROOT / 'chapters' / name).read_text(encoding='utf-8'))['cells']
+    return [(i, m['code']) for i, c in enumerate(cells) if c['cell_type'] == 'markdown'
+            for m in SOLUTION.finditer(''.join(c['source']))]
+
+
+def closed_solutions_shown(nb, name):
+    """Problems with the chapter's solutions (closed <details> blocks, written by `course.py tidy`): a
+    solution's code that shows on the page, or that is not on it at all (then the check would prove
+    nothing)."""
     found, checked = [], 0
-    for i, cell in enumerate(cells):
-        if not cell['metadata'].get('jupyter', {}).get('outputs_hidden'):
-            continue
-        texts = [''.join(o.get('text') or o.get('data', {}).get('text/plain', '')) for o in cell.get('outputs', [])]
-        results = [t.strip().splitlines()[0].strip("'") for t in texts if t.strip()]  # a str result shows unquoted
+    for i, code in solutions(name):
+        line = next(l.strip() for l in code.splitlines() if l.strip())
         shown = nb.cell_locator(i)
         shown.scroll_into_view_if_needed()
-        # Laid out once in view: its folded code shows its first line (before that it shows nothing at all).
+        # Laid out once in view: a closed block shows its summary (before that it shows nothing at all).
         nb.page.wait_for_function('(c) => c.innerText.trim() !== ""', arg=shown.element_handle(), timeout=30000)
-        for line in results:
-            if line not in shown.text_content():
-                found.append(f'cell {i}: its stored result {line!r} is not on the page, folded or not')
-            elif line in shown.inner_text():
-                found.append(f"cell {i}: a solution's result shows before it is opened: {line!r}")
-        checked += len(results)
-        if results and checked == len(results):  # the first folded result: a screenshot of its cell
+        if line not in shown.text_content():
+            found.append(f'cell {i}: its solution {line!r} is not on the page, closed or not')
+        elif line in shown.inner_text():
+            found.append(f'cell {i}: a solution shows before it is opened: {line!r}')
+        checked += 1
+        if checked == 1:  # the first closed solution: a screenshot of its cell
             try:
-                nb.screenshot_cell(i, ARTIFACTS / f'solution-folded-{name[:-6]}.png')
+                nb.screenshot_cell(i, ARTIFACTS / f'solution-closed-{name[:-6]}.png')
             except Exception as e:  # a failed screenshot fails nothing; the checks above decide
                 print(f'no screenshot of cell {i}: {e}')
     return found, checked
@@ -77,16 +84,16 @@ def folded_results_shown(nb, name):
 @pytest.mark.parametrize('name, drawings, solutions', [('00_start_here.ipynb', 1, 0), ('02_autograd.ipynb', 1, 2),
                                                        ('06_mlp.ipynb', 1, 2)])
 def test_first_view_shows_the_drawings_and_fits_every_theme_and_size(name, drawings, solutions, runs):
-    """Before anything runs: the stored drawings show as pictures, folded solutions hide their
-    results, and no output is wider than its area in either theme at either window size (one page,
-    its theme and size changed in turn)."""
+    """Before anything runs: the stored drawings show as pictures, solutions stay closed, and no
+    output is wider than its area in either theme at either window size (one page, its theme and size
+    changed in turn)."""
     found = []
     with opened(runs, name) as nb:
         try:
-            problems, checked = folded_results_shown(nb, name)
+            problems, checked = closed_solutions_shown(nb, name)
             found += problems
             if checked < solutions:
-                found.append(f'{checked} folded solution results checked, {solutions} expected')
+                found.append(f'{checked} closed solutions checked, {solutions} expected')
             outputs = nb.page.evaluate(OUTPUTS_JS)
             placeholders = [o['text'] for o in outputs if o['text'].startswith('<SVG drawing')]
             if placeholders:
