@@ -110,7 +110,8 @@ def check_generate(generate):
                 return failed(f'with block_size = {block_size} you stopped at {len(got)} tokens: {got}',
                               f'BOS does not count: {block_size} tokens may follow it')
             if got != expected:
-                return failed(f'with random.Random({seed}) you got {got}, a different draw',
+                drew = f'you got {got}, a different draw' if got else 'your loop drew no token'
+                return failed(f'with random.Random({seed}) {drew}',
                               'draw each token with rng.choices(range(len(probs)), weights=probs)[0], '
                               'passing all ids so far (starting with BOS) to next_probs')
     return passed('one token at a time, each chosen given all the ones before: that is autoregressive.')
