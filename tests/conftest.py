@@ -89,12 +89,11 @@ def course_wheel(tmp_path_factory):
 def hidden_solution(chapter, name, namespace=None):
     """The reference solution `solution_NAME` as a chapter stores it (a hidden cell; `course.py tidy`
     names it apart from the learner's function), defined without running its checker call."""
-    import json
-    nb = json.loads((ROOT / 'chapters' / chapter).read_text(encoding='utf-8'))
+    import nbformat
+    nb = nbformat.read(ROOT / 'chapters' / chapter, as_version=4)
     name, namespace = f'solution_{name}', dict(namespace or {})
-    for cell in nb['cells']:
-        source = ''.join(cell['source'])
-        if cell['metadata'].get('jupyter', {}).get('source_hidden') and f'def {name}(' in source:
-            exec(source.split('\ncheck_')[0], namespace)
+    for cell in nb.cells:
+        if cell.metadata.get('jupyter', {}).get('source_hidden') and f'def {name}(' in cell.source:
+            exec(cell.source.split('\ncheck_')[0], namespace)
             return namespace[name]
     raise LookupError(f'no hidden solution cell of {chapter} defines {name}')

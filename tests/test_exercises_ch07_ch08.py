@@ -1,7 +1,7 @@
 """The exercise checkers of chapters 07 and 08: the chapters' solutions pass, typical mistakes get their hint."""
-import json
 import math
 
+import nbformat
 import pytest
 
 from conftest import ROOT
@@ -12,9 +12,8 @@ from microgpt.optim import document_loss
 
 def solutions(chapter):
     "The source of each collapsed solution cell of a chapter."
-    nb = json.loads((ROOT / 'chapters' / chapter).read_text(encoding='utf-8'))
-    return [''.join(c['source']) for c in nb['cells']
-            if c['cell_type'] == 'code' and c['metadata'].get('jupyter', {}).get('source_hidden')]
+    nb = nbformat.read(ROOT / 'chapters' / chapter, as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == 'code' and c.metadata.get('jupyter', {}).get('source_hidden')]
 
 
 @pytest.mark.parametrize('chapter, name, checker', [

@@ -1,6 +1,5 @@
 """The exercise checkers of chapter 11: the chapter's solutions pass, typical mistakes get their hint."""
-import json
-
+import nbformat
 import pytest
 
 from conftest import ROOT
@@ -15,9 +14,9 @@ DOCS = ['giuliana', 'ebrima', 'heidie', 'astraia', 'mattew', 'lukah']
 
 def solution(name):
     "The source of the chapter's hidden solution cell that defines `name`."
-    nb = json.loads((ROOT / 'chapters' / '11_inside.ipynb').read_text(encoding='utf-8'))
-    hidden = [''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'code'
-              and c['metadata'].get('jupyter') == {'source_hidden': True, 'outputs_hidden': True}]
+    nb = nbformat.read(ROOT / 'chapters' / '11_inside.ipynb', as_version=4)
+    hidden = [c.source for c in nb.cells if c.cell_type == 'code'
+              and c.metadata.get('jupyter') == {'source_hidden': True, 'outputs_hidden': True}]
     [source] = [s for s in hidden if f'def {name}(' in s]
     return source
 

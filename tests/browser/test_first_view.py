@@ -4,8 +4,8 @@ the page's width, glossary links that land on their heading, and solutions that 
 Screenshots of each state go to test-artifacts/browser/ (light and dark theme, two window sizes).
 After Run All, every chapter's outputs must fit too: tests/browser/test_chapters.py checks that."""
 import contextlib
-import json
 
+import nbformat
 import pytest
 
 from .conftest import ARTIFACTS, ROOT
@@ -49,12 +49,12 @@ def shot(nb, name):
 def folded_results_shown(nb, name):
     """Problems with the chapter's folded solutions (outputs_hidden, set by `course.py tidy`): a stored
     result that shows on the page, or that is not on it at all (then the check would prove nothing)."""
-    cells = json.loads((ROOT / 'chapters' / name).read_text(encoding='utf-8'))['cells']
+    cells = nbformat.read(ROOT / 'chapters' / name, as_version=4).cells
     found, checked = [], 0
     for i, cell in enumerate(cells):
         if not cell['metadata'].get('jupyter', {}).get('outputs_hidden'):
             continue
-        texts = [''.join(o.get('text') or o.get('data', {}).get('text/plain', '')) for o in cell.get('outputs', [])]
+        texts = [o.get('text') or o.get('data', {}).get('text/plain', '') for o in cell.get('outputs', [])]
         results = [t.strip().splitlines()[0].strip("'") for t in texts if t.strip()]  # a str result shows unquoted
         shown = nb.cell_locator(i)
         shown.scroll_into_view_if_needed()
