@@ -60,3 +60,9 @@ def test_first_cell_names_the_module_it_builds(path):
         assert f'microgpt/{module}.py' in first, f'{path.name}: say in the first cell that it builds microgpt/{module}.py'
     if not modules:
         assert 'builds no module' in first or 'microgpt/' in first, f'{path.name}: name what it builds'
+
+
+def test_the_quick_tier_leaves_out_chapters_that_exist():
+    # `course.py test --quick` runs every chapter but these: a renamed one would slip back in
+    from course import SLOW_CHAPTERS
+    assert set(SLOW_CHAPTERS) <= {p.stem for p in NOTEBOOKS}, 'course.py SLOW_CHAPTERS names no chapter'
