@@ -6,7 +6,10 @@ order, in one kernel), a chapter's run in JupyterLab and the tests of its slider
 tests of one server (the JupyterLite site, the Voila playground), the tests that install the
 course's wheel (built once), and the tests that share the reference run (the `reference_run` fixture of tests/conftest.py, done once per process). The
 scheduler below hands out each such group whole, and the longest work first, so that no process is
-left alone with a long piece at the end. Without pytest-xdist this changes nothing.
+left alone with a long piece at the end. Without pytest-xdist this changes nothing. (xdist's own
+`--dist loadgroup --no-loadscope-reorder`, with an `xdist_group` mark per group, makes the same
+work units in the same order up to pytest 9.1; with pytest 9.2 it silently stops grouping, and a
+notebook's cells run in two kernels: pytest-xdist issue 1386.)
 
 tests/test_machines.py (nbval again under simulated BLAS kernels, SIMD levels, maths libraries and
 PyTorch) is collected only with --machines or when named: `python3 course.py machines`, which CI runs.

@@ -1,7 +1,8 @@
 """One entry point for the course: set up, open, test and rebuild.
 
-    python3 course.py lab        # install everything, open the course in JupyterLab
-    python3 course.py test       # install everything, run unit tests and every notebook (nbval)
+    python3 course.py lab           # install everything, open the course in JupyterLab
+    python3 course.py test          # install everything, run the whole suite (what CI runs)
+    python3 course.py test --quick  # the quick tier: unit tests and the fast chapters (nbval)
 
 Both create a virtual environment in .venv (unless one is already active, e.g. a conda
 environment made from environment.yml) and install the project into it. Maintainers also have:
@@ -18,6 +19,13 @@ environment made from environment.yml) and install the project into it. Maintain
 Learners have:
 
     python3 course.py progress [--reset]      # which exercises you solved, and when; --reset clears it
+
+The quick tier is for the edit-test loop: the unit tests and, under nbval, the chapters that run
+in under 10 s each on their own (`benchmarks/time_chapters.py`; the others take 15 s or more).
+It leaves out the browser tests, the tests that install the wheel or build the JupyterLite site and
+those that share the reference run (all marked `slow`), the slower chapters (SLOW_CHAPTERS, kept in
+step with that rule) and the other machines. It says so at its start and end: only the whole suite
+tells that the course works. Arguments after --quick go to pytest.
 
 Instructors have:
 
@@ -105,10 +113,30 @@ def lab(args):
 PARALLEL = ['-n', 'auto', '-rs', '--durations=12']
 
 
+# Chapters over 10 s each on their own (benchmarks/time_chapters.py): not in the quick tier.
+SLOW_CHAPTERS = ('07_adam', '10_scale', '11_inside')
+QUICK = ('QUICK TIER: unit tests and the fast chapters only, not the whole suite (no browser, install, '
+         'JupyterLite or reference-run tests, no chapters {}); `python3 course.py test` runs it all.')
+
+
 def test(args):
     python = env_python()
+    if args[:1] == ['--quick']:
+        return quick(python, args[1:])
     lite_env(python)  # the JupyterLite tests build the site: what builds it is part of the environment
     run([python, '-m', 'pytest', *NBVAL, *PARALLEL, *(args or ['tests', 'chapters'])])
+
+
+def quick(python, args):
+    "The quick tier (see the docstring), announced before and after, so it is never taken for the suite."
+    banner = QUICK.format(', '.join(name[:2] for name in SLOW_CHAPTERS))
+    print(banner, flush=True)
+    notebooks = [str(p) for p in sorted(CHAPTERS.glob('*.ipynb')) if p.stem not in SLOW_CHAPTERS]
+    result = subprocess.run([python, '-m', 'pytest', *NBVAL, *PARALLEL, '-m', 'not slow',
+                             f'--ignore={ROOT / "tests" / "browser"}', str(ROOT / 'tests'), *notebooks, *args],
+                            cwd=ROOT)
+    print(banner, flush=True)
+    sys.exit(result.returncode)
 
 
 def machines(args):

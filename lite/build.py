@@ -104,11 +104,23 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript'}
 
+    def log_message(self, *args):
+        if not self.server.quiet:
+            super().log_message(*args)
+
+
+def static_server(site, port=0, quiet=False):
+    """A server of the site's files on 127.0.0.1 only (a learner's own machine, not the network),
+    not yet serving; port 0 takes any free port (its server_port says which). quiet: no request log.
+    The browser tests serve the site they test with it too."""
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', port), functools.partial(Handler, directory=str(site)))
+    server.quiet = quiet
+    return server
+
 
 def serve(site, port):
-    "Serve the site on 127.0.0.1 only (a learner's own machine, not the network) until Ctrl+C."
-    handler = functools.partial(Handler, directory=str(site))
-    with http.server.ThreadingHTTPServer(('127.0.0.1', port), handler) as server:
+    "Serve the site until Ctrl+C."
+    with static_server(site, port) as server:
         print(f'Serving the course at http://127.0.0.1:{server.server_port}/lab/index.html '
               '(Ctrl+C stops it)', flush=True)
         try:

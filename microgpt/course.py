@@ -2,7 +2,7 @@
 
 One source for the start-here chapter's map, `figures/course_map.svg` and the tests.
 """
-from .draw import show_dot
+from .draw import digraph, dot_label, show_dot
 
 # Where the course is published: the one place its address is written. Every chapter's first cell
 # (pip install on Colab) and the README's site, Colab and Binder links come from it
@@ -31,18 +31,20 @@ CHAPTERS = [
 def course_map_dot(solved=None):
     """DOT source of the course map: one box per chapter, arrows from what it needs to what it teaches.
     solved, {chapter number: (solved, exercises)}, adds a line per chapter and greens a finished one."""
-    lines = ['digraph course {', '  rankdir=TB; nodesep=0.3; ranksep=0.35;',
-             '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica", fontsize=11];']
+    dot = digraph('course', graph_attr={'rankdir': 'TB', 'nodesep': '0.3', 'ranksep': '0.35'},
+                  node_attr={'shape': 'box', 'style': 'rounded,filled', 'fillcolor': '#eef3fb',
+                             'fontname': 'Helvetica', 'fontsize': '11'})
     for nb, title, module, _ in CHAPTERS:
-        builds = f'microgpt/{module}.py' if module else 'checks your set-up'
+        lines = [f'{nb[:2]}  {title}', f'microgpt/{module}.py' if module else 'checks your set-up']
         done, total = (solved or {}).get(nb[:2], (0, 0))
-        mark = f'\\n{done} of {total} solved' if solved and total else ''
-        fill = ', fillcolor="#d5ecd4"' if total and done == total else ''
-        lines.append(f'  "{nb}" [label="{nb[:2]}  {title}\\n{builds}{mark}"{fill}];')
+        if solved and total:
+            lines.append(f'{done} of {total} solved')
+        fill = {'fillcolor': '#d5ecd4'} if total and done == total else {}
+        dot.node(nb, dot_label(*lines), **fill)
     for nb, _, _, needs in CHAPTERS:
-        lines += [f'  "{need}" -> "{nb}";' for need in needs]
-    lines.append('}')
-    return '\n'.join(lines)
+        for need in needs:
+            dot.edge(need, nb)
+    return dot.source
 
 
 def course_map(solved=None):

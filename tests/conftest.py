@@ -93,10 +93,10 @@ SOLUTION = re.compile(r'<details><summary>[^<]*</summary>.*?```python\n(?P<code>
 def solutions(chapter):
     """[(cell index, code)] of a chapter's solutions: closed `<details>` blocks of markdown holding a
     python code block, which Run All never runs (`course.py tidy` writes them so)."""
-    import json
-    nb = json.loads((ROOT / 'chapters' / chapter).read_text(encoding='utf-8'))
-    return [(i, m['code']) for i, cell in enumerate(nb['cells']) if cell['cell_type'] == 'markdown'
-            for m in SOLUTION.finditer(''.join(cell['source']))]
+    import nbformat
+    nb = nbformat.read(ROOT / 'chapters' / chapter, as_version=4)
+    return [(i, m['code']) for i, cell in enumerate(nb.cells) if cell.cell_type == 'markdown'
+            for m in SOLUTION.finditer(cell.source)]
 
 
 def solution_source(chapter, name):

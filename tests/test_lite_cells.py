@@ -1,7 +1,10 @@
 """The chapters' set-up cells, the README's links and the site's Pyodide staging (no browser needed)."""
+import importlib.util
 import json
 import shutil
 import sys
+import threading
+import urllib.request
 
 import nbformat
 import pytest
@@ -96,3 +99,25 @@ def test_a_wrong_pyodide_is_refused_with_what_to_give(tmp_path):
     with pytest.raises(SystemExit, match=f'the kernel needs {pyodide_dist.PYODIDE_VERSION}'):
         pyodide_dist.stage_pyodide(old, tmp_path / 'site', tmp_path / 'cache')
     shutil.rmtree(old)
+
+
+def test_the_site_is_served_on_this_machine_with_the_types_browsers_need(tmp_path):
+    # lite/build.py by its path (a package called `build` may be installed); the browser tests
+    # serve the site with the same server
+    spec = importlib.util.spec_from_file_location('lite_build', ROOT / 'lite' / 'build.py')
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    wanted = {'kernel.wasm': 'application/wasm', 'pyodide.mjs': 'text/javascript', 'index.js': 'text/javascript'}
+    for name in wanted:
+        (tmp_path / name).write_bytes(b'x')
+    server = build.static_server(tmp_path, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        served = {name: no_proxy.open(f'http://127.0.0.1:{server.server_port}/{name}', timeout=10)
+                  .headers['Content-Type'] for name in wanted}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert server.server_address[0] == '127.0.0.1'
+    assert served == wanted  # a browser refuses to compile WebAssembly or load a module served otherwise

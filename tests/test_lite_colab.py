@@ -3,11 +3,11 @@ Jupyter and nothing of the course. Its set-up cell must install the course (from
 here, named by MICROGPT_PIP_TARGET instead of the repository Colab would use) and say so, and then
 every other cell must print and draw what the notebook stores."""
 import configparser
-import json
 import os
 import re
 import shutil
 
+import nbformat
 import pytest
 
 from conftest import ROOT, fresh_venv, pip_install, run_ok
@@ -31,14 +31,14 @@ def shown(cell):
     for o in cell.get('outputs', []):
         data = o.get('data', {})
         if o['output_type'] == 'stream':  # one stream may come in pieces: join them, as a page shows them
-            text = ''.join(o['text'])
+            text = o['text']
             if out and out[-1][0] == o['name']:
                 text = out.pop()[1] + text
             out.append((o['name'], text))
         elif o['output_type'] == 'error':
             out.append(('error', o['ename']))
         else:
-            out += [(mime, sanitize(''.join(data[mime]))) for mime in ('text/plain', 'image/svg+xml') if mime in data]
+            out += [(mime, sanitize(data[mime])) for mime in ('text/plain', 'image/svg+xml') if mime in data]
     return [(kind, sanitize(text)) for kind, text in out]
 
 
@@ -64,13 +64,12 @@ def test_a_chapter_alone_installs_the_course_and_runs_as_stored(colab):
                cwd=folder, env=env).stdout.strip() == 'None', 'the fresh environment already has the course'
     run_ok(python, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--output', 'ran.ipynb',
            '--ExecutePreprocessor.timeout=600', CHAPTER.name, cwd=folder, env=env)
-    stored = [c for c in json.loads(CHAPTER.read_text(encoding='utf-8'))['cells'] if c['cell_type'] == 'code']
-    ran = [c for c in json.loads((folder / 'ran.ipynb').read_text(encoding='utf-8'))['cells'] if c['cell_type'] == 'code']
-    said = ''.join(o.get('text', '') if isinstance(o.get('text', ''), str) else ''.join(o['text'])
-                   for o in ran[0]['outputs'])
+    stored, ran = ([c for c in nbformat.read(path, as_version=4).cells if c.cell_type == 'code']
+                   for path in (CHAPTER, folder / 'ran.ipynb'))
+    said = ''.join(o.get('text', '') for o in ran[0].outputs)
     assert 'installing it with pip' in said, f'the set-up cell did not say it installs the course: {said!r}'
     for i, (want, got) in enumerate(zip(stored[1:], ran[1:]), start=1):
-        assert shown(got) == shown(want), (f'code cell {i} ({"".join(want["source"])[:60]!r}) shows\n'
+        assert shown(got) == shown(want), (f'code cell {i} ({want.source[:60]!r}) shows\n'
                                            f'{str(shown(got))[:1500]}\nwhere the notebook stores\n{str(shown(want))[:1500]}')
     where = run_ok(python, '-c', 'import microgpt; print(microgpt.__file__)', cwd=folder, env=env).stdout
     assert str(python.parent.parent) in where, f'microgpt came from {where}, not the fresh environment'

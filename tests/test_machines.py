@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from conftest import ROOT
@@ -161,8 +162,8 @@ def test_with_pytorch_installed(chapter, tmp_path, request):
 
 
 def uses(chapter, pattern):
-    nb = json.loads((CHAPTERS / f'{chapter}.ipynb').read_text(encoding='utf-8'))
-    return any(re.search(pattern, ''.join(c['source'])) for c in nb['cells'] if c['cell_type'] == 'code')
+    nb = nbformat.read(CHAPTERS / f'{chapter}.ipynb', as_version=4)
+    return any(re.search(pattern, c.source) for c in nb.cells if c.cell_type == 'code')
 
 
 def test_every_chapter_that_uses_numpy_or_torch_is_in_a_row():

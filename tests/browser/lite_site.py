@@ -5,8 +5,7 @@ MICROGPT_PYODIDE (a full Pyodide release: every chapter can run) or else Pyodide
 (.ci/lite.sh: the course's own code runs; NumPy and matplotlib are not there). Each page's browser
 context refuses every request that does not go to the site's own 127.0.0.1 server and records it.
 """
-import functools
-import http.server
+import importlib.util
 import json
 import os
 import subprocess
@@ -19,6 +18,10 @@ from .lab import NOTEBOOK_RUN_TIMEOUT, UI_TIMEOUT
 from .notebook import PAGE_JS, Notebook, NotebookError, first_line
 
 ROOT = Path(__file__).resolve().parents[2]
+# lite/build.py, by its path: its name alone would be taken by any package called `build`
+_spec = importlib.util.spec_from_file_location('lite_build', ROOT / 'lite' / 'build.py')
+lite_build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lite_build)
 SITE = ROOT / 'build' / 'lite-test'
 KERNEL_START_TIMEOUT = 300  # s: Pyodide, micropip and IPython load in the page's worker first
 
@@ -46,22 +49,13 @@ def build_site(pyodide):
     return SITE
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript'}
-
-    def log_message(self, *args):
-        pass
-
-
 class StaticServer:
-    "The built site served on 127.0.0.1 from a thread of the test process."
+    "The built site served on 127.0.0.1 from a thread of the test process, as `course.py lite --serve` does."
 
     token = ''
 
     def __init__(self, site):
-        handler = functools.partial(QuietHandler, directory=str(site))
-        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        self.httpd = lite_build.static_server(site, quiet=True)
         self.url = f'http://127.0.0.1:{self.httpd.server_port}'
         self.outside = []  # every request the pages tried to send elsewhere (all refused)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()

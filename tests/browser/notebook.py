@@ -6,10 +6,11 @@ without hand-written expectations: every printed text output, and at least as ma
 widgets, plots and drawings as it stores.
 """
 import configparser
-import json
 import re
 import time
 from pathlib import Path
+
+import nbformat
 
 from .lab import NOTEBOOK_RUN_TIMEOUT, UI_TIMEOUT
 
@@ -67,7 +68,7 @@ class Stored:
     def __init__(self, path, sanitize):
         self.path = Path(path)
         self.bytes = self.path.read_bytes()
-        self.nb = json.loads(self.bytes.decode('utf-8'))
+        self.nb = nbformat.reads(self.bytes.decode('utf-8'), as_version=4)
         self.sanitize = sanitize
         self.cells = []
         for i, cell in enumerate(self.nb['cells']):

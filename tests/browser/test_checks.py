@@ -1,6 +1,6 @@
 """The browser tests' own checks, on made-up pages: they catch what they are meant to catch.
 (No browser needed: these run everywhere.)"""
-import json
+import nbformat
 
 from .notebook import Stored, normalize, problems, sanitizer
 from .test_sliders import shows_names
@@ -8,14 +8,14 @@ from .test_sliders import shows_names
 
 def notebook(tmp_path, cells):
     path = tmp_path / '01_made_up.ipynb'
-    path.write_text(json.dumps({'cells': cells, 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}))
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
     (tmp_path / 'sanitize.cfg').write_text('[timings]\nregex: time: \\d+(\\.\\d+)? ?(s|ms)\nreplace: time: TIME\n')
     return Stored(path, sanitizer(tmp_path / 'sanitize.cfg'))
 
 
 def code(source, outputs=(), tags=()):
-    return {'cell_type': 'code', 'source': source, 'metadata': {'tags': list(tags)}, 'outputs': list(outputs),
-            'execution_count': 1}
+    return nbformat.v4.new_code_cell(source, metadata={'tags': list(tags)}, execution_count=1,
+                                     outputs=[nbformat.from_dict(o) for o in outputs])
 
 
 def shown(count=1, errors=(), text='', png=0, svg=0, widgets=0, widget_errors=(), broken=0):

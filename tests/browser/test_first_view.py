@@ -4,9 +4,9 @@ the page's width, glossary links that land on their heading, and solutions that 
 Screenshots of each state go to test-artifacts/browser/ (light and dark theme, two window sizes).
 After Run All, every chapter's outputs must fit too: tests/browser/test_chapters.py checks that."""
 import contextlib
-import json
 import re
 
+import nbformat
 import pytest
 
 from .conftest import ARTIFACTS, ROOT
@@ -52,9 +52,9 @@ SOLUTION = re.compile(r'<details><summary>[^<]*</summary>.*?```python\n(?P<code>
 
 def solutions(name):
     "[(cell index, code)] of the chapter's solutions, as tests/conftest.py finds them."
-    cells = json.loads((ROOT / 'chapters' / name).read_text(encoding='utf-8'))['cells']
-    return [(i, m['code']) for i, c in enumerate(cells) if c['cell_type'] == 'markdown'
-            for m in SOLUTION.finditer(''.join(c['source']))]
+    cells = nbformat.read(ROOT / 'chapters' / name, as_version=4).cells
+    return [(i, m['code']) for i, c in enumerate(cells) if c.cell_type == 'markdown'
+            for m in SOLUTION.finditer(c.source)]
 
 
 def closed_solutions_shown(nb, name):

@@ -9,9 +9,9 @@ With a full Pyodide release named by MICROGPT_PYODIDE, every chapter runs and th
 """
 import contextlib
 import io
-import json
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from .conftest import CHAPTERS, ROOT, TIMINGS, Runs, screenshot, unavailable
@@ -81,7 +81,7 @@ def drawing(data):
 
 def stored_svgs(path):
     "Per code cell, the drawings the notebook file stores (SVG bytes, or the HTML image that holds them)."
-    cells = json.loads(path.read_text(encoding='utf-8'))['cells']
+    cells = nbformat.read(path, as_version=4).cells
     return [[d for o in c.get('outputs', []) if (d := drawing(o.get('data', {})))]
             for c in cells if c['cell_type'] == 'code']
 
@@ -133,8 +133,7 @@ def test_a_chapter_needing_numpy_says_the_site_lacks_it(runs, lite):
     if lite.full:
         pytest.skip('this site has NumPy and matplotlib: test_every_chapter_in_the_browser runs chapter 01')
     path = chapter('01_')  # imports matplotlib
-    set_up = next(''.join(c['source']) for c in json.loads(path.read_text(encoding='utf-8'))['cells']
-                  if c['cell_type'] == 'code')
+    set_up = next(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == 'code')
     nb, _ = runs.get(chapter('02_'))  # chapter 01's set-up cell, run in a kernel of the site (one Pyodide less to load)
     _, error = nb.execute(set_up)
     assert error and 'NeedsPyodidePackages' in error, f'{path.name}: the set-up cell gives {error or "no error"}'
