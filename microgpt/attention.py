@@ -8,29 +8,41 @@ from .embeddings import linear, softmax
 
 # %% ../chapters/05_attention.ipynb #cell-12
 def attention_weights(q, keys):
-    "How much the query attends to each key: softmax of the dot products, scaled by √head_dim."
-    scale = len(q) ** 0.5  # keeps the scores' spread near 1 whatever the head size
+    """How much the query attends to each key: softmax of the dot products,
+    scaled by √head_dim."""
+    # keeps the scores' spread near 1 whatever the head size
+    scale = len(q) ** 0.5
     scores = [sum(qj * kj for qj, kj in zip(q, k)) / scale for k in keys]
     return softmax(scores)
 
 
 def attention_head(q, keys, values):
-    "One head: weigh every value by how well its key matches the query, and add them up."
+    """One head: weigh every value by how well its key matches the query, and
+    add them up."""
     weights = attention_weights(q, keys)
-    return [sum(w * v[j] for w, v in zip(weights, values)) for j in range(len(q))]
+    return [
+        sum(w * v[j] for w, v in zip(weights, values)) for j in range(len(q))
+    ]
 
 # %% ../chapters/05_attention.ipynb #cell-20
 def attention(x, state_dict, layer, keys, values, n_head):
-    "Multi-head attention for one new token. Its key and value join the cache, so it sees only the past."
+    """Multi-head attention for one new token. Its key and value join the
+    cache, so it sees only the past."""
     if len(x) % n_head:
-        raise ValueError(f"the vector has {len(x)} numbers, which {n_head} heads cannot share equally: "
-                         "choose n_head so that it divides n_embd")
+        raise ValueError(
+            f"the vector has {len(x)} numbers, which {n_head} heads "
+            "cannot share equally: "
+            "choose n_head so that it divides n_embd"
+        )
     q = linear(x, state_dict[f'layer{layer}.attn_wq'])
     keys.append(linear(x, state_dict[f'layer{layer}.attn_wk']))
     values.append(linear(x, state_dict[f'layer{layer}.attn_wv']))
     head_dim = len(x) // n_head
     out = []
     for h in range(0, len(x), head_dim):  # h: where this head's slice starts
-        out += attention_head(q[h:h + head_dim], [k[h:h + head_dim] for k in keys],
-                              [v[h:h + head_dim] for v in values])
+        out += attention_head(
+            q[h : h + head_dim],
+            [k[h : h + head_dim] for k in keys],
+            [v[h : h + head_dim] for v in values],
+        )
     return linear(out, state_dict[f'layer{layer}.attn_wo'])

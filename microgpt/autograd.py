@@ -9,11 +9,16 @@ from numbers import Real
 
 
 def _check(other, op):
-    "Let numbers and Values through; anything else is an error that names the operation."
-    if isinstance(other, (Value, int, float)) or isinstance(other, Real):  # the common cases first: ABCs are slow
+    """Let numbers and Values through; anything else is an error that names the
+    operation."""
+    # the common cases first: ABCs are slow
+    if isinstance(other, (Value, int, float)) or isinstance(other, Real):
         return other
-    raise TypeError(f"cannot apply {op} to a Value and a {type(other).__name__} ({other!r}): "
-                    "use a number (int or float) or a Value")
+    raise TypeError(
+        f"cannot apply {op} to a Value and a {type(other).__name__} "
+        f"({other!r}): "
+        "use a number (int or float) or a Value"
+    )
 
 
 def _lift(other, op):
@@ -22,17 +27,27 @@ def _lift(other, op):
 
 # %% ../chapters/02_autograd.ipynb #c006
 class Value:
-    "A scalar that remembers how it was computed, so that gradients can flow back through it."
-    __slots__ = ('data', 'grad', '_children', '_local_grads', '_op')  # many small objects: save memory and time
+    """A scalar that remembers how it was computed, so that gradients can flow
+    back through it."""
+    # many small objects: save memory and time
+    __slots__ = ('data', 'grad', '_children', '_local_grads', '_op')
 
     def __init__(self, data, children=(), local_grads=(), op=''):
-        if type(data) not in (float, int) and not isinstance(data, Real):  # the fast test first: ABCs are slow
-            raise TypeError(f"a Value holds a real number, not a {type(data).__name__} ({data!r})")
-        self.data = data                # the number computed by the forward pass
-        self.grad = 0                   # d(output)/d(this), filled in by backward()
-        self._children = children       # the Values this one was computed from, in order
+        # the fast test first: ABCs are slow
+        if type(data) not in (float, int) and not isinstance(data, Real):
+            raise TypeError(
+                f"a Value holds a real number, not a {type(data).__name__} "
+                f"({data!r})"
+            )
+        # the number computed by the forward pass
+        self.data = data
+        # d(output)/d(this), filled in by backward()
+        self.grad = 0
+        # the Values this one was computed from, in order
+        self._children = children
         self._local_grads = local_grads # d(this)/d(child) for each child
-        self._op = op                   # the operation's name, for drawing the graph
+        # the operation's name, for drawing the graph
+        self._op = op
 
     def __repr__(self):
         return f"Value(data={self.data:.4g}, grad={self.grad:.4g})"
@@ -43,36 +58,64 @@ class Value:
 
     def __mul__(self, other):
         other = other if type(other) is Value else _lift(other, '*')
-        return Value(self.data * other.data, (self, other), (other.data, self.data), '*')
+        return Value(
+            self.data * other.data, (self, other), (other.data, self.data), '*'
+        )
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
-            raise TypeError("a Value exponent is not supported: only numbers, as in v ** 2. "
-                            "For a learnable exponent write (v.log() * e).exp()")
+            raise TypeError(
+                "a Value exponent is not supported: only numbers, as in v ** "
+                "2. "
+                "For a learnable exponent write (v.log() * e).exp()"
+            )
         if not isinstance(exponent, Real):
-            raise TypeError(f"the exponent must be a number, not a {type(exponent).__name__} ({exponent!r})")
+            raise TypeError(
+                "the exponent must be a number, not a "
+                f"{type(exponent).__name__} ({exponent!r})"
+            )
         if self.data == 0 and exponent < 1:
-            raise ZeroDivisionError(f"0 ** {exponent} has no finite derivative (division by zero?)")
+            raise ZeroDivisionError(
+                f"0 ** {exponent} has no finite derivative (division by zero?)"
+            )
         if self.data < 0 and exponent != int(exponent):
-            raise ValueError(f"{self.data} ** {exponent} is not a real number: "
-                             "a negative base needs a whole-number exponent")
-        return Value(self.data ** exponent, (self,), (exponent * self.data ** (exponent - 1),), f'**{exponent:g}')
+            raise ValueError(
+                f"{self.data} ** {exponent} is not a real number: "
+                "a negative base needs a whole-number exponent"
+            )
+        return Value(
+            self.data**exponent,
+            (self,),
+            (exponent * self.data ** (exponent - 1),),
+            f'**{exponent:g}',
+        )
 
     def log(self):
         if self.data <= 0:
-            raise ValueError(f"log is only defined for positive numbers, got {self.data}")
+            raise ValueError(
+                f"log is only defined for positive numbers, got {self.data}"
+            )
         return Value(math.log(self.data), (self,), (1 / self.data,), 'log')
 
     def exp(self):
         try:
             e = math.exp(self.data)
-        except OverflowError:  # math says only "math range error": name the number
-            raise OverflowError(f"exp({self.data}) is too large for a float: exp overflows above "
-                                "709.78 (subtract the largest score first, as softmax does)") from None
+        except OverflowError:
+            # math says only "math range error": name the number
+            raise OverflowError(
+                f"exp({self.data}) is too large for a float: exp overflows "
+                "above "
+                "709.78 (subtract the largest score first, as softmax does)"
+            ) from None
         return Value(e, (self,), (e,), 'exp')  # d/dx e^x = e^x: reuse it
 
     def relu(self):
-        return Value(self.data if self.data > 0 else 0.0, (self,), (float(self.data > 0),), 'relu')
+        return Value(
+            self.data if self.data > 0 else 0.0,
+            (self,),
+            (float(self.data > 0),),
+            'relu',
+        )
 
     # Everything else is built from the operations above.
     def __neg__(self): return self * -1
@@ -84,17 +127,22 @@ class Value:
     def __rtruediv__(self, other): return other * self ** -1
 
     def backward(self):
-        "Fill in `grad` of every Value this one depends on, by the chain rule from here back."
+        """Fill in `grad` of every Value this one depends on, by the chain rule
+        from here back."""
         self.grad = 1  # d(self)/d(self)
-        for v in reversed(topological_order(self)):  # every Value after all the Values that use it
+        # every Value after all the Values that use it
+        for v in reversed(topological_order(self)):
             for child, local_grad in zip(v._children, v._local_grads):
-                child.grad += local_grad * v.grad  # += : a Value used twice collects from both uses
+                # += : a Value used twice collects from both uses
+                child.grad += local_grad * v.grad
 
 # %% ../chapters/02_autograd.ipynb #c019
 def topological_order(root):
-    "Every Value that root depends on, each after all of its children: inputs first, root last."
-    # Depth first, as a recursive walk would go, but with an explicit stack of (value, its children
-    # still to visit): deep graphs would overflow Python's recursion limit.
+    """Every Value that root depends on, each after all of its children: inputs
+    first, root last."""
+    # Depth first, as a recursive walk would go, but with an explicit stack of
+    # (value, its children still to visit): deep graphs would overflow Python's
+    # recursion limit.
     order, visited, stack = [], {root}, [(root, iter(root._children))]
     while stack:
         v, children = stack[-1]
@@ -110,6 +158,7 @@ def topological_order(root):
 
 # %% ../chapters/02_autograd.ipynb #c035
 def zero_grad(params):
-    "Reset gradients before the next backward(), which would otherwise add to the old ones."
+    """Reset gradients before the next backward(), which would otherwise add to
+    the old ones."""
     for p in params:
         p.grad = 0

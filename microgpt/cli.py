@@ -5,7 +5,8 @@
 
 `train` is the reference run: with the defaults it prints exactly the reference's losses and names
 (a progress bar replaces the loss lines when the output is a terminal), and saves the model where
-`sample` looks first. Notes about files go to stderr, so that stdout is the run and nothing else.
+`sample` looks first. `sample` says on stdout which model it samples from; where `train` saved its
+file goes to stderr, so that stdout is the run and nothing else.
 Bad input ends with a one-line `error: ...` on stderr and exit status 2, before any long work starts;
 a failure after training still keeps the trained model, and says where.
 """
@@ -113,12 +114,13 @@ def add_sampling_flags(parser):
 def run_sample(args):
     path = args.checkpoint or default_checkpoint()
     ckpt = load_checkpoint(path)
-    if args.checkpoint:
-        note(f'sampling from the checkpoint {path}')
-    elif path == SHIPPED:
-        note('sampling from the shipped checkpoint (`python -m microgpt train` makes one of your own)')
+    # Which model speaks: part of the run, so stdout (in a notebook, stderr shows as an error).
+    if path.resolve() == SHIPPED.resolve():
+        print('sampling from the shipped checkpoint (`python -m microgpt train` makes one of your own)')
+    elif args.checkpoint:
+        print(f'sampling from the checkpoint {path}')
     else:
-        note(f'sampling from the model `train` saved at {path} (--checkpoint chooses another)')
+        print(f'sampling from the model `train` saved at {path} (--checkpoint chooses another)')
     rng = random.Random(args.seed) if args.seed is not None else ckpt.rng or random.Random(42)
     print_samples(ckpt.state_dict, ckpt.config, ckpt.tokenizer, args, rng)
     return 0

@@ -8,7 +8,8 @@ from numbers import Real
 
 
 def _number(y):
-    "What f returned must be a plain number; a Value (chapter 02) keeps its number in .data."
+    """What f returned must be a plain number; a Value (chapter 02) keeps its
+    number in .data."""
     if isinstance(y, Real):
         return y
     hint = ': return its .data' if hasattr(y, 'data') else ''
@@ -16,21 +17,32 @@ def _number(y):
 
 
 def numerical_derivative(f, x, eps=1e-5):
-    "The slope of f at x, measured: nudge x by eps both ways, divide the change by the distance 2*eps."
+    """The slope of f at x, measured: nudge x by eps both ways, divide the
+    change by the distance 2*eps."""
     if not callable(f):
-        raise TypeError(f"f must be a function of one number, got a {type(f).__name__}")
+        raise TypeError(
+            f"f must be a function of one number, got a {type(f).__name__}"
+        )
     if not isinstance(x, Real):
-        raise TypeError(f"x must be a number, got a {type(x).__name__} ({x!r})")
-    if not isinstance(eps, Real) or not eps > 0:  # eps = 0 would divide by zero
-        raise ValueError(f"eps must be a small positive number such as 1e-5, got {eps!r}")
+        raise TypeError(
+            f"x must be a number, got a {type(x).__name__} ({x!r})"
+        )
+    # eps = 0 would divide by zero
+    if not isinstance(eps, Real) or not eps > 0:
+        raise ValueError(
+            f"eps must be a small positive number such as 1e-5, got {eps!r}"
+        )
     return (_number(f(x + eps)) - _number(f(x - eps))) / (2 * eps)
 
 # %% ../chapters/01_derivatives.ipynb #c020
 def numerical_gradient(f, inputs, eps=1e-5):
-    "Every partial derivative of f(*inputs), measured one input at a time while the others stay put."
+    """Every partial derivative of f(*inputs), measured one input at a time
+    while the others stay put."""
     inputs = list(inputs)
 
     def vary(i):  # f as a function of input i alone
         return lambda xi: f(*inputs[:i], xi, *inputs[i + 1:])
 
-    return [numerical_derivative(vary(i), x, eps) for i, x in enumerate(inputs)]
+    return [
+        numerical_derivative(vary(i), x, eps) for i, x in enumerate(inputs)
+    ]

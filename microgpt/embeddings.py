@@ -11,13 +11,17 @@ from .autograd import Value
 
 
 def matrix(nout, nin, rng, std=0.02):
-    "A weight matrix of nout rows and nin columns, drawn row by row from a Gaussian."
-    return [[Value(rng.gauss(0, std)) for _ in range(nin)] for _ in range(nout)]
+    """A weight matrix of nout rows and nin columns, drawn row by row from a
+    Gaussian."""
+    return [
+        [Value(rng.gauss(0, std)) for _ in range(nin)] for _ in range(nout)
+    ]
 
 # %% ../chapters/04_embeddings.ipynb #f48aec48
 @dataclass
 class GPTConfig:
-    "The hyperparameters that set the model's shape, chosen before training and fixed during it."
+    """The hyperparameters that set the model's shape, chosen before training
+    and fixed during it."""
     vocab_size: int = 27
     n_embd: int = 16     # width of every vector that flows through the model
     n_head: int = 4      # attention heads, each n_embd // n_head wide
@@ -26,11 +30,20 @@ class GPTConfig:
 
     def __post_init__(self):
         for name, value in vars(self).items():
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or value < 1
+            ):
+                raise ValueError(
+                    f"{name} must be a positive whole number, got {value!r}"
+                )
         if self.n_embd % self.n_head:
-            raise ValueError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}): "
-                             "every head gets an equal slice of the embedding")
+            raise ValueError(
+                f"n_embd ({self.n_embd}) must be divisible by n_head "
+                f"({self.n_head}): "
+                "every head gets an equal slice of the embedding"
+            )
 
     @property
     def head_dim(self):
@@ -38,7 +51,8 @@ class GPTConfig:
 
 # %% ../chapters/04_embeddings.ipynb #b26bfb83
 def init_state_dict(config, rng, std=0.02):
-    "Every weight of the model by name. Output projections start at zero (std 0, still drawn)."
+    """Every weight of the model by name. Output projections start at zero (std
+    0, still drawn)."""
     c = config
     state_dict = {'wte': matrix(c.vocab_size, c.n_embd, rng, std),
                   'wpe': matrix(c.block_size, c.n_embd, rng, std),
@@ -48,8 +62,12 @@ def init_state_dict(config, rng, std=0.02):
         state_dict[f'layer{i}.attn_wk'] = matrix(c.n_embd, c.n_embd, rng, std)
         state_dict[f'layer{i}.attn_wv'] = matrix(c.n_embd, c.n_embd, rng, std)
         state_dict[f'layer{i}.attn_wo'] = matrix(c.n_embd, c.n_embd, rng, 0)
-        state_dict[f'layer{i}.mlp_fc1'] = matrix(4 * c.n_embd, c.n_embd, rng, std)
-        state_dict[f'layer{i}.mlp_fc2'] = matrix(c.n_embd, 4 * c.n_embd, rng, 0)
+        state_dict[f'layer{i}.mlp_fc1'] = matrix(
+            4 * c.n_embd, c.n_embd, rng, std
+        )
+        state_dict[f'layer{i}.mlp_fc2'] = matrix(
+            c.n_embd, 4 * c.n_embd, rng, 0
+        )
     return state_dict
 
 
@@ -60,7 +78,10 @@ def parameters(state_dict):
 # %% ../chapters/04_embeddings.ipynb #6987d140
 def embed(token_id, pos_id, state_dict):
     "What the token is plus where it stands: the sum of two table rows."
-    return [t + p for t, p in zip(state_dict['wte'][token_id], state_dict['wpe'][pos_id])]
+    return [
+        t + p
+        for t, p in zip(state_dict['wte'][token_id], state_dict['wpe'][pos_id])
+    ]
 
 # %% ../chapters/04_embeddings.ipynb #97bd4694
 def linear(x, w):
@@ -69,7 +90,8 @@ def linear(x, w):
 
 # %% ../chapters/04_embeddings.ipynb #bb1fa661
 def softmax(logits):
-    "Turn scores into probabilities. Subtracting the max changes nothing but keeps exp() from overflowing."
+    """Turn scores into probabilities. Subtracting the max changes nothing but
+    keeps exp() from overflowing."""
     max_val = max(v.data for v in logits)
     exps = [(v - max_val).exp() for v in logits]
     total = sum(exps)
@@ -85,7 +107,8 @@ import math
 
 
 def bigram_counts(docs, tokenizer, block_size):
-    "counts[current][next]: how often each token follows each other one in the documents' sequences."
+    """counts[current][next]: how often each token follows each other one in
+    the documents' sequences."""
     counts = [[0] * tokenizer.vocab_size for _ in range(tokenizer.vocab_size)]
     for doc in docs:
         tokens = tokenizer.sequence(doc, block_size)
@@ -95,7 +118,8 @@ def bigram_counts(docs, tokenizer, block_size):
 
 # %% ../chapters/04_embeddings.ipynb #3c51e6b3
 def bigram_probs(counts, smoothing=1):
-    "P(next | current): each row of counts, with `smoothing` added to every pair, divided by its total."
+    """P(next | current): each row of counts, with `smoothing` added to every
+    pair, divided by its total."""
     probs = []
     for row in counts:
         total = sum(row) + smoothing * len(row)
@@ -104,7 +128,8 @@ def bigram_probs(counts, smoothing=1):
 
 # %% ../chapters/04_embeddings.ipynb #a90add55
 def bigram_loss(probs, docs, tokenizer, block_size):
-    "Mean cross-entropy per predicted token of the bigram table over the documents' sequences."
+    """Mean cross-entropy per predicted token of the bigram table over the
+    documents' sequences."""
     total, predictions = 0.0, 0
     for doc in docs:
         tokens = tokenizer.sequence(doc, block_size)

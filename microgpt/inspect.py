@@ -15,56 +15,97 @@ from .sample import next_token_probs
 
 # %% ../chapters/11_inside.ipynb #b8c05cef
 def architecture_dot(config):
-    "DOT source of the GPT that `config` describes: one box per step, the vector size on every arrow."
+    """DOT source of the GPT that `config` describes: one box per step, the
+    vector size on every arrow."""
     c, ch = config, lambda n: f'chapter {n:02d}'
-    lines = ['digraph gpt {', '  rankdir=TB; nodesep=0.12; ranksep=0.28; newrank=true;',
-             '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica", fontsize=11];',
-             '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.6];',
-             f'  tok [label="token id (one of {c.vocab_size})", shape=plaintext, style=""];',
-             f'  pos [label="position (0 to {c.block_size - 1})", shape=plaintext, style=""];',
-             f'  wte [label="token embedding wte\\n{c.vocab_size} × {c.n_embd} table · {ch(4)}"];',
-             f'  wpe [label="position embedding wpe\\n{c.block_size} × {c.n_embd} table · {ch(4)}"];',
-             '  add [label="+", shape=circle, margin=0]; norm [label="RMSNorm · ' + ch(6) + '"];',
-             '  tok -> wte; pos -> wpe;', f'  wte -> add [label="{c.n_embd}"]; wpe -> add [label="{c.n_embd}"];',
-             f'  add -> norm [label="{c.n_embd}"];']
+    lines = [
+        'digraph gpt {',
+        '  rankdir=TB; nodesep=0.12; ranksep=0.28; newrank=true;',
+        '  node [shape=box, style="rounded,filled", '
+        'fillcolor="#eef3fb", fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.6];',
+        f'  tok [label="token id (one of {c.vocab_size})", '
+        'shape=plaintext, style=""];',
+        f'  pos [label="position (0 to {c.block_size - 1})", '
+        'shape=plaintext, style=""];',
+        f'  wte [label="token embedding wte\\n{c.vocab_size} × '
+        f'{c.n_embd} table · {ch(4)}"];',
+        f'  wpe [label="position embedding wpe\\n{c.block_size} × '
+        f'{c.n_embd} table · {ch(4)}"];',
+        '  add [label="+", shape=circle, margin=0]; norm [label="RMSNorm · '
+        + ch(6)
+        + '"];',
+        '  tok -> wte; pos -> wpe;',
+        f'  wte -> add [label="{c.n_embd}"]; wpe -> add [label="{c.n_embd}"];',
+        f'  add -> norm [label="{c.n_embd}"];',
+    ]
     stream = 'norm'  # the residual stream: the node whose output flows on
     for i in range(c.n_layer):
         lines += _layer_lines(c, i, stream, ch)
         stream = f'L{i}_res2'
-    lines += [f'  head [label="language-model head lm_head\\n{c.n_embd} → {c.vocab_size} · {ch(6)}"];',
-              f'  probs [label="softmax: probabilities of the next token · {ch(4)}, {ch(8)}", fillcolor="#fdf1e3"];',
-              f'  {stream} -> head [label="{c.n_embd}", penwidth=2];',
-              f'  head -> probs [label="{c.vocab_size} logits"];', '}']
+    lines += [
+        f'  head [label="language-model head lm_head\\n{c.n_embd} → '
+        f'{c.vocab_size} · {ch(6)}"];',
+        '  probs [label="softmax: probabilities of the next token · '
+        f'{ch(4)}, {ch(8)}", fillcolor="#fdf1e3"];',
+        f'  {stream} -> head [label="{c.n_embd}", penwidth=2];',
+        f'  head -> probs [label="{c.vocab_size} logits"];',
+        '}',
+    ]
     return '\n'.join(lines) + '\n'
 
 
 def _layer_lines(c, i, stream, ch):
-    "One layer: attention split into heads, then the MLP, each with RMSNorm before and a residual after."
+    """One layer: attention split into heads, then the MLP, each with RMSNorm
+    before and a residual after."""
     p, hd, wide = f'L{i}_', c.head_dim, 4 * c.n_embd
     heads = [f'{p}h{h}' for h in range(c.n_head)]
-    lines = [f'  subgraph cluster_{i} {{', f'    label="layer {i}"; fontname="Helvetica"; fontsize=12; color="#9db3d6";',
-             f'    {p}n1 [label="RMSNorm · {ch(6)}"];',
-             f'    {p}qkv [label="q, k, v: attn_wq, attn_wk, attn_wv\\n{c.n_embd} → {c.n_embd} each · {ch(5)}"];',
-             f'    {p}cache [label="KV cache: keys and values\\nof this and earlier positions · {ch(5)}", shape=cylinder, style=""];']
-    lines += [f'    {h} [label="head {n}\\nsoftmax(q·k/√{hd})·v"];' for n, h in enumerate(heads)]
-    lines += [f'    {{rank=same; {"; ".join(heads)}}}',
-              f'    {p}wo [label="output projection attn_wo\\n{c.n_embd} → {c.n_embd} · {ch(5)}"];',
-              f'    {p}res1 [label="+ residual · {ch(6)}", shape=box];',
-              f'    {p}n2 [label="RMSNorm · {ch(6)}"];',
-              f'    {p}fc1 [label="MLP: mlp_fc1\\n{c.n_embd} → {wide} · {ch(6)}"];',
-              f'    {p}relu [label="ReLU² · {ch(6)}"];',
-              f'    {p}fc2 [label="mlp_fc2\\n{wide} → {c.n_embd} · {ch(6)}"];',
-              f'    {p}res2 [label="+ residual · {ch(6)}", shape=box];', '  }',
-              f'  {stream} -> {p}n1 [label="{c.n_embd}"]; {p}n1 -> {p}qkv [label="{c.n_embd}"];',
-              f'  {p}qkv -> {p}cache [label="k, v", style=dashed];']
+    lines = [
+        f'  subgraph cluster_{i} {{',
+        f'    label="layer {i}"; fontname="Helvetica"; fontsize=12; '
+        'color="#9db3d6";',
+        f'    {p}n1 [label="RMSNorm · {ch(6)}"];',
+        f'    {p}qkv [label="q, k, v: attn_wq, attn_wk, '
+        f'attn_wv\\n{c.n_embd} → {c.n_embd} each · {ch(5)}"];',
+        f'    {p}cache [label="KV cache: keys and values\\nof this '
+        f'and earlier positions · {ch(5)}", shape=cylinder, style=""];',
+    ]
+    lines += [
+        f'    {h} [label="head {n}\\nsoftmax(q·k/√{hd})·v"];'
+        for n, h in enumerate(heads)
+    ]
+    lines += [
+        f'    {{rank=same; {"; ".join(heads)}}}',
+        f'    {p}wo [label="output projection attn_wo\\n{c.n_embd} → '
+        f'{c.n_embd} · {ch(5)}"];',
+        f'    {p}res1 [label="+ residual · {ch(6)}", shape=box];',
+        f'    {p}n2 [label="RMSNorm · {ch(6)}"];',
+        f'    {p}fc1 [label="MLP: mlp_fc1\\n{c.n_embd} → {wide} · {ch(6)}"];',
+        f'    {p}relu [label="ReLU² · {ch(6)}"];',
+        f'    {p}fc2 [label="mlp_fc2\\n{wide} → {c.n_embd} · {ch(6)}"];',
+        f'    {p}res2 [label="+ residual · {ch(6)}", shape=box];',
+        '  }',
+        f'  {stream} -> {p}n1 [label="{c.n_embd}"]; {p}n1 -> {p}qkv '
+        f'[label="{c.n_embd}"];',
+        f'  {p}qkv -> {p}cache [label="k, v", style=dashed];',
+    ]
     for h in heads:
-        lines.append(f'  {p}qkv -> {h} [label="{hd}+{hd}+{hd}"]; {p}cache -> {h} [style=dashed]; '
-                     f'{h} -> {p}wo [label="{hd}"];')
-    lines += [f'  {stream} -> {p}res1 [label="{c.n_embd}  residual stream", penwidth=2];',
-              f'  {p}wo -> {p}res1 [label="{c.n_embd}"];',
-              f'  {p}res1 -> {p}n2 [label="{c.n_embd}"]; {p}n2 -> {p}fc1 [label="{c.n_embd}"];',
-              f'  {p}fc1 -> {p}relu [label="{wide}"]; {p}relu -> {p}fc2 [label="{wide}"];',
-              f'  {p}res1 -> {p}res2 [label="{c.n_embd}", penwidth=2]; {p}fc2 -> {p}res2 [label="{c.n_embd}"];']
+        lines.append(
+            f'  {p}qkv -> {h} [label="{hd}+{hd}+{hd}"]; {p}cache -> {h} '
+            '[style=dashed]; '
+            f'{h} -> {p}wo [label="{hd}"];'
+        )
+    lines += [
+        f'  {stream} -> {p}res1 [label="{c.n_embd}  residual stream", '
+        'penwidth=2];',
+        f'  {p}wo -> {p}res1 [label="{c.n_embd}"];',
+        f'  {p}res1 -> {p}n2 [label="{c.n_embd}"]; {p}n2 -> {p}fc1 '
+        f'[label="{c.n_embd}"];',
+        f'  {p}fc1 -> {p}relu [label="{wide}"]; {p}relu -> {p}fc2 '
+        f'[label="{wide}"];',
+        f'  {p}res1 -> {p}res2 [label="{c.n_embd}", penwidth=2]; '
+        f'{p}fc2 -> {p}res2 [label="{c.n_embd}"];',
+    ]
     return lines
 
 
@@ -74,16 +115,24 @@ def draw_architecture(config):
 
 # %% ../chapters/11_inside.ipynb #edbf3062
 def float_weights(state_dict):
-    "The weights as plain floats, from a state dict of Values or of floats, or a NumPy engine's Params."
+    """The weights as plain floats, from a state dict of Values or of floats,
+    or a NumPy engine's Params."""
     if hasattr(state_dict, 'w'):  # chapter 09's Params: arrays by name
         return {name: w.tolist() for name, w in state_dict.w.items()}
     if not isinstance(state_dict, dict) or 'wte' not in state_dict:
-        raise TypeError(f"expected a state dict of weights by name, got a {type(state_dict).__name__}: "
-                        "for a checkpoint pass ckpt.state_dict, ckpt.config, ckpt.tokenizer")
+        raise TypeError(
+            "expected a state dict of weights by name, got a "
+            f"{type(state_dict).__name__}: "
+            "for a checkpoint pass ckpt.state_dict, ckpt.config, "
+            "ckpt.tokenizer"
+        )
     first = state_dict['wte'][0][0]
     if isinstance(first, float):
         return state_dict
-    return {name: [[p.data for p in row] for row in mat] for name, mat in state_dict.items()}
+    return {
+        name: [[p.data for p in row] for row in mat]
+        for name, mat in state_dict.items()
+    }
 
 
 def _linear(x, w):
@@ -108,7 +157,8 @@ def _norm(x):
 # %% ../chapters/11_inside.ipynb #962bb559
 @dataclass
 class Head:
-    "One head at one position: its query and key, its weights over positions 0..t, its output."
+    """One head at one position: its query and key, its weights over positions
+    0..t, its output."""
     query: list
     key: list
     weights: list
@@ -120,14 +170,17 @@ class Position:
     "Everything the model computed at one position of a name."
     pos: int
     token: str  # what goes in ('BOS' for the start)
-    stages: dict = field(default_factory=dict)  # stage name -> vector, in the order computed
+    # stage name -> vector, in the order computed
+    stages: dict = field(default_factory=dict)
     heads: list = field(default_factory=list)  # heads[layer][h]: a Head
-    mlp: list = field(default_factory=list)  # mlp[layer]: the hidden units after ReLU²
+    # mlp[layer]: the hidden units after ReLU²
+    mlp: list = field(default_factory=list)
     probs: list = None  # softmax of the logits: the next token's distribution
     next: str = None  # the token that really comes next, if known
 
     def sizes_and_norms(self):
-        "(stage, size, length) of every vector along the way: length is the Euclidean norm."
+        """(stage, size, length) of every vector along the way: length is the
+        Euclidean norm."""
         return [(name, len(v), _norm(v)) for name, v in self.stages.items()]
 
     def top(self, labels, k=3):
@@ -137,25 +190,41 @@ class Position:
 
 # %% ../chapters/11_inside.ipynb #1423fd85
 def check_ablate(ablate, config):
-    "The (layer, head) pairs to switch off, as a set, after checking that each one exists."
+    """The (layer, head) pairs to switch off, as a set, after checking that
+    each one exists."""
     pairs = set()
     for pair in ablate:
-        if (not isinstance(pair, tuple) or len(pair) != 2 or not 0 <= pair[0] < config.n_layer
-                or not 0 <= pair[1] < config.n_head):
-            raise ValueError(f"ablate lists (layer, head) pairs with layer 0..{config.n_layer - 1} and head "
-                             f"0..{config.n_head - 1}, got {pair!r}: for example ablate=[(0, 2)]")
+        if (
+            not isinstance(pair, tuple)
+            or len(pair) != 2
+            or not 0 <= pair[0] < config.n_layer
+            or not 0 <= pair[1] < config.n_head
+        ):
+            raise ValueError(
+                "ablate lists (layer, head) pairs with layer "
+                f"0..{config.n_layer - 1} and head "
+                f"0..{config.n_head - 1}, got {pair!r}: for example "
+                "ablate=[(0, 2)]"
+            )
         pairs.add(pair)
     return pairs
 
 
 def run(ids, w, config, ablate=(), labels=None):
-    """Feed token ids one at a time, as gpt() does, on float weights `w`; return a Position for each.
-    A head in `ablate` still computes its weights, but its output is replaced by zeros."""
-    keys, values = [[] for _ in range(config.n_layer)], [[] for _ in range(config.n_layer)]
+    """Feed token ids one at a time, as gpt() does, on float weights `w`;
+    return a Position for each.
+    A head in `ablate` still computes its weights, but its output is replaced
+    by zeros."""
+    keys, values = (
+        [[] for _ in range(config.n_layer)],
+        [[] for _ in range(config.n_layer)],
+    )
     hd, positions = config.head_dim, []
     for pos, token in enumerate(ids):
         p = Position(pos, labels[token] if labels else token)
-        x = p.stages['embedding'] = [t + e for t, e in zip(w['wte'][token], w['wpe'][pos])]
+        x = p.stages['embedding'] = [
+            t + e for t, e in zip(w['wte'][token], w['wpe'][pos])
+        ]
         x = p.stages['normalized'] = _rmsnorm(x)
         for layer in range(config.n_layer):
             name = f'layer{layer}.'
@@ -165,31 +234,71 @@ def run(ids, w, config, ablate=(), labels=None):
             values[layer].append(_linear(xn, w[name + 'attn_wv']))
             heads, joined = [], []
             for h, s in enumerate(range(0, config.n_embd, hd)):
-                weights = _softmax([sum(map(mul, q[s:s + hd], k[s:s + hd])) / hd ** 0.5 for k in keys[layer]])
-                out = [sum(a * v[s + j] for a, v in zip(weights, values[layer])) for j in range(hd)]
+                weights = _softmax(
+                    [
+                        sum(map(mul, q[s : s + hd], k[s : s + hd])) / hd**0.5
+                        for k in keys[layer]
+                    ]
+                )
+                out = [
+                    sum(a * v[s + j] for a, v in zip(weights, values[layer]))
+                    for j in range(hd)
+                ]
                 out = [0.0] * hd if (layer, h) in ablate else out
-                heads.append(Head(q[s:s + hd], keys[layer][-1][s:s + hd], weights, out))
+                heads.append(
+                    Head(
+                        q[s : s + hd],
+                        keys[layer][-1][s : s + hd],
+                        weights,
+                        out,
+                    )
+                )
                 joined += out
-            a = p.stages[f'layer {layer} attention'] = _linear(joined, w[name + 'attn_wo'])
-            x = p.stages[f'layer {layer} stream'] = [ai + xi for ai, xi in zip(a, x)]  # residual
-            hidden = [hi * hi if hi > 0 else 0.0 for hi in _linear(_rmsnorm(x), w[name + 'mlp_fc1'])]
-            m = p.stages[f'layer {layer} MLP'] = _linear(hidden, w[name + 'mlp_fc2'])
-            x = p.stages[f'layer {layer} stream + MLP'] = [mi + xi for mi, xi in zip(m, x)]
+            a = p.stages[f'layer {layer} attention'] = _linear(
+                joined, w[name + 'attn_wo']
+            )
+            # residual
+            x = p.stages[f'layer {layer} stream'] = [
+                ai + xi for ai, xi in zip(a, x)
+            ]
+            hidden = [
+                hi * hi if hi > 0 else 0.0
+                for hi in _linear(_rmsnorm(x), w[name + 'mlp_fc1'])
+            ]
+            m = p.stages[f'layer {layer} MLP'] = _linear(
+                hidden, w[name + 'mlp_fc2']
+            )
+            x = p.stages[f'layer {layer} stream + MLP'] = [
+                mi + xi for mi, xi in zip(m, x)
+            ]
             p.heads.append(heads)
             p.mlp.append(hidden)
-        p.probs = _softmax(p.stages.setdefault('logits', _linear(x, w['lm_head'])))
+        p.probs = _softmax(
+            p.stages.setdefault('logits', _linear(x, w['lm_head']))
+        )
         positions.append(p)
     return positions
 
 
 def trace(name, state_dict, config, tokenizer, ablate=()):
-    "Run BOS and the name's letters through the model; one Position per token, with what comes next."
+    """Run BOS and the name's letters through the model; one Position per
+    token, with what comes next."""
     ids = [tokenizer.bos] + tokenizer.encode(name)
     if len(ids) > config.block_size:
-        raise ValueError(f"{name!r} has {len(name)} letters, but the model sees at most {config.block_size} tokens "
-                         f"(BOS and {config.block_size - 1} letters): trace {name[:config.block_size - 1]!r} instead")
+        raise ValueError(
+            f"{name!r} has {len(name)} letters, but the model sees at "
+            f"most {config.block_size} tokens "
+            f"(BOS and {config.block_size - 1} letters): trace "
+            f"{name[: config.block_size - 1]!r} instead"
+        )
     labels = tokenizer.chars + ['BOS']
-    positions = run(ids, float_weights(state_dict), config, check_ablate(ablate, config), labels)
+    positions = run(
+        ids,
+        float_weights(state_dict),
+        config,
+        check_ablate(ablate, config),
+        labels,
+    )
     for p, nxt in zip(positions, ids[1:] + [tokenizer.bos]):
         p.next = labels[nxt]
     return positions
@@ -199,32 +308,58 @@ PLACES = ('BOS', 'earlier', 'previous', 'itself')
 
 
 def attention_habits(docs, state_dict, config, tokenizer):
-    """For every (layer, head): the share of positions whose largest weight falls on each of PLACES.
-    Only positions 2 onwards count, where BOS, the previous letter and itself are three different places."""
+    """For every (layer, head): the share of positions whose largest weight
+    falls on each of PLACES.
+    Only positions 2 onwards count, where BOS, the previous letter and itself
+    are three different places."""
     w, n = float_weights(state_dict), 0
-    counts = {(layer, h): dict.fromkeys(PLACES, 0) for layer in range(config.n_layer) for h in range(config.n_head)}
+    counts = {
+        (layer, h): dict.fromkeys(PLACES, 0)
+        for layer in range(config.n_layer)
+        for h in range(config.n_head)
+    }
     for doc in docs:
-        for p in run(tokenizer.sequence(doc, config.block_size)[:-1], w, config)[2:]:
+        for p in run(
+            tokenizer.sequence(doc, config.block_size)[:-1], w, config
+        )[2:]:
             n += 1
             for layer, heads in enumerate(p.heads):
                 for h, head in enumerate(heads):
                     j = head.weights.index(max(head.weights))
-                    place = 'BOS' if j == 0 else 'itself' if j == p.pos else 'previous' if j == p.pos - 1 else 'earlier'
+                    place = (
+                        'BOS'
+                        if j == 0
+                        else 'itself'
+                        if j == p.pos
+                        else 'previous'
+                        if j == p.pos - 1
+                        else 'earlier'
+                    )
                     counts[layer, h][place] += 1
-    return {key: {place: c / n for place, c in found.items()} for key, found in counts.items()}
+    return {
+        key: {place: c / n for place, c in found.items()}
+        for key, found in counts.items()
+    }
 
 # %% ../chapters/11_inside.ipynb #61f93e5f
 def pca_2d(vectors, max_iterations=10_000):
-    """The two directions along which `vectors` spread most, found by power iteration in plain Python.
-    Returns (coordinates of each vector on them, the share of the total variance each holds).
-    Each direction's largest entry is made positive, so the picture never flips from run to run."""
+    """The two directions along which `vectors` spread most, found by power
+    iteration in plain Python.
+    Returns (coordinates of each vector on them, the share of the total
+    variance each holds).
+    Each direction's largest entry is made positive, so the picture never flips
+    from run to run."""
     n, d = len(vectors), len(vectors[0])
     mean = [sum(col) / n for col in zip(*vectors)]
     centred = [[x - m for x, m in zip(v, mean)] for v in vectors]
-    cov = [[sum(r[i] * r[j] for r in centred) / n for j in range(d)] for i in range(d)]
+    cov = [
+        [sum(r[i] * r[j] for r in centred) / n for j in range(d)]
+        for i in range(d)
+    ]
     total, axes, shares = sum(cov[i][i] for i in range(d)), [], []
     for _ in range(2):
-        u = [1.0 + i / d for i in range(d)]  # any start not orthogonal to the answer
+        # any start not orthogonal to the answer
+        u = [1.0 + i / d for i in range(d)]
         for _ in range(max_iterations):
             v = _linear(u, cov)
             size = _norm(v)
@@ -236,33 +371,50 @@ def pca_2d(vectors, max_iterations=10_000):
         sign = 1.0 if max(u, key=abs) > 0 else -1.0
         u = [sign * x for x in u]
         spread = sum(map(mul, u, _linear(u, cov)))
-        cov = [[c - spread * ui * uj for c, uj in zip(row, u)] for row, ui in zip(cov, u)]  # remove it
+        # remove it
+        cov = [
+            [c - spread * ui * uj for c, uj in zip(row, u)]
+            for row, ui in zip(cov, u)
+        ]
         axes.append(u)
         shares.append(spread / total)
     return [[sum(map(mul, r, a)) for a in axes] for r in centred], shares
 
 # %% ../chapters/11_inside.ipynb #7d4fe7d6
 def unit_means(docs, state_dict, config, tokenizer, layer=0):
-    "Each MLP unit's mean activation (after ReLU²) where each token goes in: {token label: [one per unit]}."
+    """Each MLP unit's mean activation (after ReLU²) where each token goes in:
+    {token label: [one per unit]}."""
     w, labels = float_weights(state_dict), tokenizer.chars + ['BOS']
     sums, counts = {}, {}
     for doc in docs:
-        for p in run(tokenizer.sequence(doc, config.block_size)[:-1], w, config, labels=labels):
+        for p in run(
+            tokenizer.sequence(doc, config.block_size)[:-1],
+            w,
+            config,
+            labels=labels,
+        ):
             row = sums.setdefault(p.token, [0.0] * len(p.mlp[layer]))
             for i, a in enumerate(p.mlp[layer]):
                 row[i] += a
             counts[p.token] = counts.get(p.token, 0) + 1
-    return {token: [s / counts[token] for s in row] for token, row in sorted(sums.items())}
+    return {
+        token: [s / counts[token] for s in row]
+        for token, row in sorted(sums.items())
+    }
 
 # %% ../chapters/11_inside.ipynb #430fc84d
 def _nll(logits, target):
-    "-log softmax(logits)[target], without computing a probability that could round to 0."
+    """-log softmax(logits)[target], without computing a probability that could
+    round to 0."""
     top = max(logits)
-    return top + math.log(sum(math.exp(l - top) for l in logits)) - logits[target]
+    return (
+        top + math.log(sum(math.exp(l - top) for l in logits)) - logits[target]
+    )
 
 
 def mean_loss(docs, state_dict, config, tokenizer, ablate=()):
-    "Mean cross-entropy per predicted token over docs, with the heads in `ablate` switched off."
+    """Mean cross-entropy per predicted token over docs, with the heads in
+    `ablate` switched off."""
     w, ablate = float_weights(state_dict), check_ablate(ablate, config)
     total = count = 0
     for doc in docs:
@@ -273,14 +425,23 @@ def mean_loss(docs, state_dict, config, tokenizer, ablate=()):
     return total / count
 
 
-def sample_names(state_dict, config, tokenizer, num, temperature=0.5, seed=0, ablate=()):
-    "num names drawn as sample() draws them, from random.Random(seed), with the heads in `ablate` off."
-    w, ablate, rng = float_weights(state_dict), check_ablate(ablate, config), random.Random(seed)
+def sample_names(
+    state_dict, config, tokenizer, num, temperature=0.5, seed=0, ablate=()
+):
+    """num names drawn as sample() draws them, from random.Random(seed), with
+    the heads in `ablate` off."""
+    w, ablate, rng = (
+        float_weights(state_dict),
+        check_ablate(ablate, config),
+        random.Random(seed),
+    )
     names = []
     for _ in range(num):
         ids = [tokenizer.bos]
         while len(ids) <= config.block_size:
-            probs = next_token_probs(run(ids, w, config, ablate)[-1].stages['logits'], temperature)
+            probs = next_token_probs(
+                run(ids, w, config, ablate)[-1].stages['logits'], temperature
+            )
             token = rng.choices(range(config.vocab_size), weights=probs)[0]
             if token == tokenizer.bos:
                 break

@@ -9,35 +9,54 @@ from .embeddings import embed, linear
 
 # %% ../chapters/06_mlp.ipynb #cell-12
 def mlp(x, state_dict, layer):
-    "Widen 4x, apply ReLU squared, narrow back: each position computes on its own."
+    """Widen 4x, apply ReLU squared, narrow back: each position computes on its
+    own."""
     h = linear(x, state_dict[f'layer{layer}.mlp_fc1'])
     h = [hi.relu() ** 2 for hi in h]
     return linear(h, state_dict[f'layer{layer}.mlp_fc2'])
 
 # %% ../chapters/06_mlp.ipynb #cell-16
 def rmsnorm(x):
-    "Rescale a vector to root-mean-square 1, so that no layer's input grows or shrinks without bound."
+    """Rescale a vector to root-mean-square 1, so that no layer's input grows
+    or shrinks without bound."""
     ms = sum(xi * xi for xi in x) / len(x)
-    scale = (ms + 1e-5) ** -0.5  # 1e-5 keeps a vector of zeros from dividing by zero
+    # 1e-5 keeps a vector of zeros from dividing by zero
+    scale = (ms + 1e-5) ** -0.5
     return [xi * scale for xi in x]
 
 # %% ../chapters/06_mlp.ipynb #cell-25
 def kv_cache(config):
-    "Empty key and value lists, one pair per layer, filled as tokens are fed in."
-    return [[] for _ in range(config.n_layer)], [[] for _ in range(config.n_layer)]
+    """Empty key and value lists, one pair per layer, filled as tokens are fed
+    in."""
+    return [[] for _ in range(config.n_layer)], [
+        [] for _ in range(config.n_layer)
+    ]
 
 
 def gpt(token_id, pos_id, keys, values, state_dict, config):
-    "The whole model for one position: logits over the next token, given this token and the cached past."
+    """The whole model for one position: logits over the next token, given this
+    token and the cached past."""
     if not 0 <= pos_id < config.block_size:
-        raise IndexError(f"position {pos_id} is beyond the block size {config.block_size}: "
-                         "cut sequences to block_size tokens")
+        raise IndexError(
+            f"position {pos_id} is beyond the block size {config.block_size}: "
+            "cut sequences to block_size tokens"
+        )
     if not 0 <= token_id < config.vocab_size:
-        raise IndexError(f"token id {token_id} is outside the vocabulary (0..{config.vocab_size - 1}): "
-                         "encode text with the tokenizer the model was built for")
+        raise IndexError(
+            f"token id {token_id} is outside the vocabulary "
+            f"(0..{config.vocab_size - 1}): "
+            "encode text with the tokenizer the model was built for"
+        )
     x = rmsnorm(embed(token_id, pos_id, state_dict))
     for layer in range(config.n_layer):
-        a = attention(rmsnorm(x), state_dict, layer, keys[layer], values[layer], config.n_head)
+        a = attention(
+            rmsnorm(x),
+            state_dict,
+            layer,
+            keys[layer],
+            values[layer],
+            config.n_head,
+        )
         x = [ai + xi for ai, xi in zip(a, x)]  # residual: add, don't replace
         m = mlp(rmsnorm(x), state_dict, layer)
         x = [mi + xi for mi, xi in zip(m, x)]

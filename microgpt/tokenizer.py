@@ -10,28 +10,43 @@ from .resources import data_file
 
 
 def load_docs(path=None):
-    "Read a UTF-8 text file with one document per line, skipping blank lines (default: the course's names)."
+    """Read a UTF-8 text file with one document per line, skipping blank lines
+    (default: the course's names)."""
     path = data_file('names.txt') if path is None else Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no data file at {path}: pass a UTF-8 text file with one document "
-                                "per line (the course ships data/names.txt)")
+        raise FileNotFoundError(
+            f"no data file at {path}: pass a UTF-8 text file with one "
+            "document "
+            "per line (the course ships data/names.txt)"
+        )
     try:
-        text = path.read_text(encoding='utf-8-sig')  # -sig: a byte-order mark is not a character
+        # -sig: a byte-order mark is not a character
+        text = path.read_text(encoding='utf-8-sig')
     except UnicodeDecodeError as e:
-        raise ValueError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start}): "
-                         "save it as UTF-8, one document per line") from None
+        raise ValueError(
+            f"{path} is not UTF-8 text ({e.reason} at byte {e.start}): "
+            "save it as UTF-8, one document per line"
+        ) from None
     docs = [line.strip() for line in text.splitlines() if line.strip()]
     if not docs:
-        raise ValueError(f"{path} holds no documents (it is empty or blank): put one document per line")
+        raise ValueError(
+            f"{path} holds no documents (it is empty or blank): put one "
+            "document per line"
+        )
     return docs
 
 # %% ../chapters/03_tokenizer.ipynb #411fbd6d
 def held_out_split(docs, n_val=1000):
-    "(train, held_out): the last n_val distinct names are held out, and every copy of them leaves train."
-    distinct = list(dict.fromkeys(docs))  # each name once, where it first occurs
+    """(train, held_out): the last n_val distinct names are held out, and every
+    copy of them leaves train."""
+    # each name once, where it first occurs
+    distinct = list(dict.fromkeys(docs))
     if not 0 < n_val < len(distinct):
-        raise ValueError(f"n_val must be between 1 and {len(distinct) - 1} (the distinct documents less one), "
-                         f"got {n_val!r}")
+        raise ValueError(
+            f"n_val must be between 1 and {len(distinct) - 1} (the "
+            "distinct documents less one), "
+            f"got {n_val!r}"
+        )
     held_out = distinct[-n_val:]
     unseen = set(held_out)
     return [doc for doc in docs if doc not in unseen], held_out
@@ -43,37 +58,59 @@ class Tokenizer:
     def __init__(self, chars):
         self.chars = list(chars)
         for i, c in enumerate(self.chars):
-            if not (isinstance(c, str) and len(c) == 1):  # e.g. a list of names: name the first, not all
-                raise ValueError(f"a Tokenizer takes single characters, but item {i} is {c!r}: "
-                                 "for a list of documents use Tokenizer.from_docs(docs)")
+            # e.g. a list of names: name the first, not all
+            if not (isinstance(c, str) and len(c) == 1):
+                raise ValueError(
+                    f"a Tokenizer takes single characters, but item {i} "
+                    f"is {c!r}: "
+                    "for a list of documents use Tokenizer.from_docs(docs)"
+                )
         if len(set(self.chars)) != len(self.chars):
-            repeated = sorted(c for c in set(self.chars) if self.chars.count(c) > 1)
-            raise ValueError(f"the characters must be unique, got {''.join(repeated)!r} more than once: "
-                             "build the tokenizer with Tokenizer.from_docs(docs)")
-        self.bos = len(self.chars)           # Beginning (and end) Of Sequence: a token no text contains
+            repeated = sorted(
+                c for c in set(self.chars) if self.chars.count(c) > 1
+            )
+            raise ValueError(
+                f"the characters must be unique, got {''.join(repeated)!r} "
+                "more than once: "
+                "build the tokenizer with Tokenizer.from_docs(docs)"
+            )
+        # Beginning (and end) Of Sequence: a token no text contains
+        self.bos = len(self.chars)
         self.vocab_size = len(self.chars) + 1
         self._ids = {ch: i for i, ch in enumerate(self.chars)}
 
     @classmethod
     def from_docs(cls, docs):
-        "The tokenizer of a data set: its characters, sorted so that the order of docs does not matter."
+        """The tokenizer of a data set: its characters, sorted so that the
+        order of docs does not matter."""
         return cls(sorted(set(''.join(docs))))
 
     def encode(self, text):
         for ch in text:
             if ch not in self._ids:
-                raise ValueError(f"unknown character {ch!r} in {text!r}: the vocabulary has only "
-                                 f"{''.join(self.chars)!r}")
+                raise ValueError(
+                    f"unknown character {ch!r} in {text!r}: the "
+                    "vocabulary has "
+                    "only "
+                    f"{''.join(self.chars)!r}"
+                )
         return [self._ids[ch] for ch in text]
 
     def decode(self, ids):
         for i in ids:
             if not 0 <= i < self.vocab_size:
-                raise ValueError(f"token id {i} is outside the vocabulary (0..{self.vocab_size - 1})")
+                raise ValueError(
+                    f"token id {i} is outside the vocabulary "
+                    f"(0..{self.vocab_size - 1})"
+                )
         return ''.join(self.chars[i] for i in ids if i != self.bos)
 
     def sequence(self, doc, block_size):
-        "A training sequence: BOS, the document's tokens, BOS; at most block_size inputs and their targets."
+        """A training sequence: BOS, the document's tokens, BOS; at most
+        block_size inputs and their targets."""
         if not isinstance(block_size, int) or block_size < 1:
-            raise ValueError(f"block_size must be a positive whole number, got {block_size!r}")
+            raise ValueError(
+                "block_size must be a positive whole number, got "
+                f"{block_size!r}"
+            )
         return ([self.bos] + self.encode(doc) + [self.bos])[:block_size + 1]

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+from microgpt.checkpoint import SHIPPED
 from microgpt.cli import main, make_parser
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.optim import Adam, train
@@ -71,18 +72,26 @@ def test_sample_continues_the_saved_run(tmp_path, capsys):
     assert err == (f'saved the trained model to {ckpt}: '
                    f'`python -m microgpt sample --checkpoint {ckpt}` samples from it\n')
     status, sampled, err = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4'], capsys)
-    assert status == 0 and sampled == trained[-5:]  # '--- inference ---' and the same four names
-    assert err == f'sampling from the checkpoint {ckpt}\n'
+    assert status == 0 and sampled[1:] == trained[-5:]  # '--- inference ---' and the same four names
+    assert sampled[0] == f'sampling from the checkpoint {ckpt}' and err == ''  # stdout: not an error
     _, seeded, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '4', '--seed', '7'], capsys)
     assert seeded != sampled
     _, greedy, _ = run(['sample', '--checkpoint', str(ckpt), '--num-samples', '3', '--temperature', '0'], capsys)
-    assert len({line.split(': ')[1] for line in greedy[1:]}) == 1  # greedy: the same name every time
+    assert len({line.split(': ')[1] for line in greedy[2:]}) == 1  # greedy: the same name every time
 
 
 def test_sample_defaults_to_the_shipped_checkpoint(capsys):
     status, lines, err = run(['sample', '--num-samples', '3'], capsys)
-    assert status == 0 and lines == ['--- inference ---', 'sample  1: marra', 'sample  2: sran', 'sample  3: aralh']
-    assert err.startswith('sampling from the shipped checkpoint')
+    assert status == 0 and lines[1:] == ['--- inference ---', 'sample  1: marra', 'sample  2: sran', 'sample  3: aralh']
+    assert lines[0].startswith('sampling from the shipped checkpoint') and err == ''
+
+
+def test_sample_names_the_shipped_checkpoint_when_given_it(own_home, capsys):
+    "A notebook pins the shipped model by its path, even when `train` has saved one of the learner's own."
+    run(['train', '--steps', '1', '--num-samples', '1'], capsys)
+    status, lines, err = run(['sample', '--checkpoint', str(SHIPPED), '--num-samples', '3'], capsys)
+    assert status == 0 and lines[2:] == ['sample  1: marra', 'sample  2: sran', 'sample  3: aralh']
+    assert lines[0].startswith('sampling from the shipped checkpoint') and err == ''
 
 
 def test_train_saves_where_sample_then_looks(own_home, capsys):
@@ -90,8 +99,8 @@ def test_train_saves_where_sample_then_looks(own_home, capsys):
     saved = own_home / 'trained.json'
     assert status == 0 and err == f'saved the trained model to {saved}: `python -m microgpt sample` samples from it\n'
     status, sampled, err = run(['sample', '--num-samples', '4'], capsys)
-    assert status == 0 and sampled == trained[-5:]  # the model just trained, continuing its random stream
-    assert err.startswith(f'sampling from the model `train` saved at {saved}')
+    assert status == 0 and sampled[1:] == trained[-5:]  # the model just trained, continuing its random stream
+    assert sampled[0].startswith(f'sampling from the model `train` saved at {saved}') and err == ''
 
 
 def test_every_flag_has_help(capsys):

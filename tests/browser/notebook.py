@@ -270,6 +270,34 @@ def too_wide(outputs):
             if o['widest'] > o['width'] + 1]
 
 
+# Per code cell whose code shows: how far its longest line runs past the editor's visible width.
+CODE_WIDTH_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
+  return cells.map((c, index) => {
+    const s = c.classList.contains('jp-CodeCell') && c.querySelector('.jp-InputArea .cm-scroller');
+    if (!s || !s.offsetParent) { return null; }
+    const line = c.querySelector('.cm-line');
+    return {index, over: s.scrollWidth - s.clientWidth, width: s.clientWidth,
+            text: line ? line.innerText.slice(0, 60) : ''};
+  }).filter((c) => c && c.over > 1);
+}"""
+
+
+def show_file_browser(nb, show=True):
+    "The left sidebar with the file browser, as `python3 course.py lab` opens it (or folded again)."
+    nb.page.evaluate('(show) => { const shell = window.jupyterapp.shell; if (show) { '
+                     'shell.activateById("filebrowser"); shell.expandLeft(); } else { shell.collapseLeft(); } }',
+                     show)
+    nb.page.wait_for_timeout(500)  # the notebook is laid out again in the narrower area
+
+
+def code_cut(nb):
+    "Code cells with a line that runs past the cell's right edge (hidden behind a scroll bar)."
+    return [f'cell {c["index"]} {c["text"]!r}: {c["over"]:.0f} px hidden of a {c["width"]:.0f} px cell'
+            for c in nb.page.evaluate(CODE_WIDTH_JS)]
+
+
 def scroll_through(nb):
     """Cells are put on the page as they come into view: scroll until every cell is there and its
     pictures are loaded (once there, a cell stays: a resize or a theme lays it out again)."""

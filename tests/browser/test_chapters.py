@@ -3,13 +3,14 @@
 No cell shows an error (unless tagged raises-exception), every widget, plot and drawing renders,
 the page shows every printed output the notebook stores (its key outputs, e.g. the final samples,
 among them; timings masked as nbval masks them), and in a 1024x768 window no output is wider than
-its area. Expectations come from the notebook's own saved outputs, so a new chapter needs no test
+its area and, with the file browser open as `python3 course.py lab` opens it, no code line runs
+past its cell. Expectations come from the notebook's own saved outputs, so a new chapter needs no test
 of its own.
 """
 import pytest
 
 from .conftest import CHAPTERS, screenshot
-from .notebook import OUTPUTS_JS, check_rendered, scroll_through, too_wide
+from .notebook import OUTPUTS_JS, check_rendered, code_cut, scroll_through, show_file_browser, too_wide
 
 
 @pytest.mark.parametrize('path', CHAPTERS, ids=lambda p: p.name)
@@ -25,6 +26,12 @@ def test_chapter_runs_and_shows_its_outputs_in_jupyterlab(path, runs):
         scroll_through(nb)
         found += [f'in a 1024 px wide window, an output is wider than its area: {cut}'
                   for cut in too_wide(nb.page.evaluate(OUTPUTS_JS))]
+        show_file_browser(nb)
+        scroll_through(nb)
+        found += [f'in a 1024 px wide window with the file browser open, a code line is cut: {cut}'
+                  for cut in code_cut(nb)]
+        screenshot(nb, f'{path.stem}-1024x768-file-browser')
+        show_file_browser(nb, False)
         nb.page.set_viewport_size(size)
     finally:
         runs.done_with(path)
