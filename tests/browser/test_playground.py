@@ -89,7 +89,10 @@ def move(page, description, fraction):
 
 def named_slider(page, name):
     "The slider is announced by its name: a screen reader reads its label with its value."
-    assert page.get_by_role('slider', name=name).count() == 1, f'playground: no slider a screen reader calls {name!r}'
+    handles = page.evaluate('''() => [...document.querySelectorAll('[role="slider"]')].map(
+        (h) => [h.getAttribute('aria-label'), h.className, !!h.offsetParent])''')
+    assert page.get_by_role('slider', name=name).count() == 1, \
+        f'playground: no slider a screen reader calls {name!r}; the sliders: {handles}'
 
 
 def wait_until(page, what, check):
@@ -161,6 +164,7 @@ def test_the_playground_responds_to_every_control_and_resets(browser, voila):
         wait_until(page, 'reset did not bring back the first loss picture', lambda: picture(page) == start_loss)
         tab(page, 'inside a name')
         wait_until(page, 'reset did not bring back the picture of "emma"', lambda: picture(page) == start_inside)
+        tab(page, 'temperature')
         named_slider(page, 'temperature')
         found = check_page(page, 'playground')
         assert not found, 'playground: accessibility (axe-core):\n' + '\n'.join(found)
