@@ -88,7 +88,10 @@ def run(cmd, **kwargs):
 # written into the course environment only).
 LAB_OPTIONS = [f'--ServerApp.root_dir={ROOT}', '--ServerApp.default_url=/lab/tree/chapters/00_start_here.ipynb',
                '--LabApp.news_url=None', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate']
-LAB_DEFAULTS = {'@jupyterlab/apputils-extension:notification': {'fetchNews': 'false', 'checkForUpdates': False}}
+LAB_DEFAULTS = {'@jupyterlab/apputils-extension:notification': {'fetchNews': 'false', 'checkForUpdates': False},
+                # Code at 12 px: a 79-character line fits its cell in a 1024 px window with the
+                # file browser open (at JupyterLab's 13 px it runs 36 px past the edge).
+                '@jupyterlab/apputils-extension:themes': {'overrides': {'code-font-size': '12px'}}}
 WRITE_DEFAULTS = '''import json, sys
 from pathlib import Path
 path = Path(sys.prefix, 'share', 'jupyter', 'lab', 'settings', 'overrides.json')

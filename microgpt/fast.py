@@ -17,7 +17,8 @@ from .sample import check_temperature
 
 # %% ../chapters/09_efficiency.ipynb #625793e3
 def shapes(config):
-    "Every weight matrix's (rows, columns) by name, in the order init_state_dict draws them."
+    """Every weight matrix's (rows, columns) by name, in the order
+    init_state_dict draws them."""
     c = config
     found = {'wte': (c.vocab_size, c.n_embd), 'wpe': (c.block_size, c.n_embd),
              'lm_head': (c.vocab_size, c.n_embd)}
@@ -30,12 +31,14 @@ def shapes(config):
 
 
 class Params:
-    "All weights in one flat float64 array and their gradients in another, seen by name as matrices."
+    """All weights in one flat float64 array and their gradients in another,
+    seen by name as matrices."""
 
     def __init__(self, shape_by_name):
         sizes = [rows * cols for rows, cols in shape_by_name.values()]
         self.data, self.grad = np.zeros(sum(sizes)), np.zeros(sum(sizes))
-        self.w, self.g = {}, {}  # name -> a view into data / grad (no copy: they share memory)
+        # name -> a view into data / grad (no copy: they share memory)
+        self.w, self.g = {}, {}
         start = 0
         for (name, shape), size in zip(shape_by_name.items(), sizes):
             self.w[name] = self.data[start:start + size].reshape(shape)
@@ -46,11 +49,13 @@ class Params:
         return self.data.size
 
 
-ZERO_INIT = ('attn_wo', 'mlp_fc2')  # output projections start at zero, as in init_state_dict
+# output projections start at zero, as in init_state_dict
+ZERO_INIT = ('attn_wo', 'mlp_fc2')
 
 
 def init_params(config, rng, std=0.02):
-    "The weights init_state_dict(config, rng, std) makes: the same rng.gauss draws in the same order."
+    """The weights init_state_dict(config, rng, std) makes: the same rng.gauss
+    draws in the same order."""
     params = Params(shapes(config))
     for name, w in params.w.items():
         s = 0 if name.endswith(ZERO_INIT) else std
@@ -61,39 +66,56 @@ def init_params(config, rng, std=0.02):
 
 def from_state_dict(state_dict):
     "Params holding the current numbers of a scalar state dict."
-    params = Params({name: (len(m), len(m[0])) for name, m in state_dict.items()})
+    params = Params(
+        {name: (len(m), len(m[0])) for name, m in state_dict.items()}
+    )
     for name, m in state_dict.items():
         params.w[name][:] = [[v.data for v in row] for row in m]
     return params
 
 
 def to_state_dict(params):
-    "A scalar state dict of Values holding the same numbers, for the engine of chapters 04-08."
-    return {name: [[Value(x) for x in row] for row in w.tolist()] for name, w in params.w.items()}
+    """A scalar state dict of Values holding the same numbers, for the engine
+    of chapters 04-08."""
+    return {
+        name: [[Value(x) for x in row] for row in w.tolist()]
+        for name, w in params.w.items()
+    }
 
 # %% ../chapters/09_efficiency.ipynb #3f7e7290
 def matmul(a, b):
-    "a @ b, each sum added in index order with NumPy's +: the same bits on every machine (no BLAS)."
+    """a @ b, each sum added in index order with NumPy's +: the same bits on
+    every machine (no BLAS)."""
     return (a[..., :, :, None] * b[..., None, :, :]).sum(axis=-2)
 
 
-LOG2E, LN2_HI, LN2_LO = 1.4426950408889634, 6.93147180369123816490e-01, 1.90821492927058770002e-10
-INV_FACTORIAL = [1 / math.factorial(n) for n in range(14)]  # 1/n!, exact enough as doubles
+LOG2E, LN2_HI, LN2_LO = (
+    1.4426950408889634,
+    6.93147180369123816490e-01,
+    1.90821492927058770002e-10,
+)
+# 1/n!, exact enough as doubles
+INV_FACTORIAL = [1 / math.factorial(n) for n in range(14)]
 
 
 def exp(x):
-    "e**x of an array from +, -, * and exact powers of two only, so no maths library changes a bit."
-    x = np.maximum(x, -746.0)  # e**-746 rounds to 0, and so does a masked score's e**-inf
-    k = np.rint(x * LOG2E)  # x = k ln2 + r, |r| <= ln2 / 2 (ln 2 in two parts keeps r exact)
+    """e**x of an array from +, -, * and exact powers of two only, so no maths
+    library changes a bit."""
+    # e**-746 rounds to 0, and so does a masked score's e**-inf
+    x = np.maximum(x, -746.0)
+    # x = k ln2 + r, |r| <= ln2 / 2 (ln 2 in two parts keeps r exact)
+    k = np.rint(x * LOG2E)
     r = (x - k * LN2_HI) - k * LN2_LO
     p = INV_FACTORIAL[13]
-    for c in INV_FACTORIAL[12::-1]:  # e**r = 1 + r + r**2/2! + ... + r**13/13!, Horner's way
+    # e**r = 1 + r + r**2/2! + ... + r**13/13!, Horner's way
+    for c in INV_FACTORIAL[12::-1]:
         p = p * r + c
     return np.ldexp(p, k.astype(np.int32))
 
 
 def cos(x):
-    "cos(x) for 0 <= x <= pi from its Taylor series, for the learning-rate schedule: no maths library."
+    """cos(x) for 0 <= x <= pi from its Taylor series, for the learning-rate
+    schedule: no maths library."""
     if x > math.pi / 2:
         return -cos(math.pi - x)
     term = total = 1.0
@@ -104,18 +126,24 @@ def cos(x):
 
 
 def cosine_lr(step, num_steps, lr):
-    "Chapter 07's schedule (starts at lr, glides down half a cosine to zero), with the cos above."
+    """Chapter 07's schedule (starts at lr, glides down half a cosine to zero),
+    with the cos above."""
     return lr * 0.5 * (1 + cos(math.pi * step / num_steps))
 
 # %% ../chapters/09_efficiency.ipynb #911ccdbf
 def rmsnorm(x):
-    "Each row (one position) rescaled to root-mean-square 1; returns the result and what backward needs."
-    scale = 1 / np.sqrt((x * x).sum(axis=-1, keepdims=True) / x.shape[-1] + 1e-5)  # NumPy's ** -0.5 varies
+    """Each row (one position) rescaled to root-mean-square 1; returns the
+    result and what backward needs."""
+    # NumPy's ** -0.5 varies
+    scale = 1 / np.sqrt(
+        (x * x).sum(axis=-1, keepdims=True) / x.shape[-1] + 1e-5
+    )
     return x * scale, (x, scale)
 
 # %% ../chapters/09_efficiency.ipynb #642cc48f
 def split_heads(a, n_head):
-    "(T, C) -> (n_head, T, head_dim): each head gets its own slice of the columns."
+    """(T, C) -> (n_head, T, head_dim): each head gets its own slice of the
+    columns."""
     T, C = a.shape
     return a.reshape(T, n_head, C // n_head).transpose(1, 0, 2)
 
@@ -127,16 +155,29 @@ def merge_heads(a):
 
 
 def attention(x, params, layer, n_head):
-    "Multi-head attention over a whole sequence: position t sees positions 0..t only."
+    """Multi-head attention over a whole sequence: position t sees positions
+    0..t only."""
     w = params.w
-    q, k, v = (split_heads(matmul(x, w[f'layer{layer}.attn_{n}'].T), n_head) for n in ('wq', 'wk', 'wv'))
+    q, k, v = (
+        split_heads(matmul(x, w[f'layer{layer}.attn_{n}'].T), n_head)
+        for n in ('wq', 'wk', 'wv')
+    )
     T = len(x)
-    scores = matmul(q, k.transpose(0, 2, 1)) / q.shape[-1] ** 0.5  # (n_head, T, T): every query vs every key
-    scores[:, ~np.tril(np.ones((T, T), dtype=bool))] = -np.inf  # the future gets weight exp(-inf) = 0
+    # (n_head, T, T): every query vs every key
+    scores = matmul(q, k.transpose(0, 2, 1)) / q.shape[-1] ** 0.5
+    # the future gets weight exp(-inf) = 0
+    scores[:, ~np.tril(np.ones((T, T), dtype=bool))] = -np.inf
     weights = exp(scores - scores.max(axis=-1, keepdims=True))
     weights /= weights.sum(axis=-1, keepdims=True)
     heads = merge_heads(matmul(weights, v))
-    return matmul(heads, w[f'layer{layer}.attn_wo'].T), (x, q, k, v, weights, heads)
+    return matmul(heads, w[f'layer{layer}.attn_wo'].T), (
+        x,
+        q,
+        k,
+        v,
+        weights,
+        heads,
+    )
 
 # %% ../chapters/09_efficiency.ipynb #d9a7b545
 def mlp(x, params, layer):
@@ -149,19 +190,33 @@ def mlp(x, params, layer):
 def check_ids(ids, config, what):
     "Token ids as an array, or an error that names the problem and the fix."
     ids = np.asarray(ids)
-    if ids.ndim != 1 or len(ids) == 0 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"{what} must be a non-empty list of whole-number token ids, got {ids.tolist()!r}")
+    if (
+        ids.ndim != 1
+        or len(ids) == 0
+        or not np.issubdtype(ids.dtype, np.integer)
+    ):
+        raise ValueError(
+            f"{what} must be a non-empty list of whole-number token ids, "
+            f"got {ids.tolist()!r}"
+        )
     if ids.min() < 0 or ids.max() >= config.vocab_size:
-        raise ValueError(f"{what} hold ids outside the vocabulary 0..{config.vocab_size - 1}: {ids.tolist()}")
+        raise ValueError(
+            f"{what} hold ids outside the vocabulary "
+            f"0..{config.vocab_size - 1}: {ids.tolist()}"
+        )
     return ids
 
 
 def forward(inputs, params, config):
-    "Logits for every position at once (T x vocab_size), and what the backward pass needs."
+    """Logits for every position at once (T x vocab_size), and what the
+    backward pass needs."""
     inputs = check_ids(inputs, config, 'inputs')
     if len(inputs) > config.block_size:
-        raise IndexError(f"{len(inputs)} inputs are more than the block size {config.block_size}: "
-                         "cut sequences to block_size tokens (tokenizer.sequence does)")
+        raise IndexError(
+            f"{len(inputs)} inputs are more than the block size "
+            f"{config.block_size}: "
+            "cut sequences to block_size tokens (tokenizer.sequence does)"
+        )
     w, T = params.w, len(inputs)
     x, norm0 = rmsnorm(w['wte'][inputs] + w['wpe'][:T])
     caches = [norm0]
@@ -177,9 +232,16 @@ def forward(inputs, params, config):
 
 # %% ../chapters/09_efficiency.ipynb #98db0c7f
 def rmsnorm_backward(dy, cache):
-    "d(loss)/d(x) from d(loss)/d(y): the scale depends on every x too, hence the second term."
+    """d(loss)/d(x) from d(loss)/d(y): the scale depends on every x too, hence
+    the second term."""
     x, scale = cache
-    return scale * dy - x * (scale * scale * scale) * (dy * x).sum(axis=-1, keepdims=True) / x.shape[-1]
+    return (
+        scale * dy
+        - x
+        * (scale * scale * scale)
+        * (dy * x).sum(axis=-1, keepdims=True)
+        / x.shape[-1]
+    )
 
 
 def mlp_backward(dout, cache, params, layer):
@@ -187,13 +249,15 @@ def mlp_backward(dout, cache, params, layer):
     x, h, r = cache
     w, g = params.w, params.g
     g[f'layer{layer}.mlp_fc2'] += matmul(dout.T, r)
-    dh = matmul(dout, w[f'layer{layer}.mlp_fc2']) * 2 * np.maximum(h, 0)  # d relu(h)^2 / dh = 2 relu(h)
+    # d relu(h)^2 / dh = 2 relu(h)
+    dh = matmul(dout, w[f'layer{layer}.mlp_fc2']) * 2 * np.maximum(h, 0)
     g[f'layer{layer}.mlp_fc1'] += matmul(dh.T, x)
     return matmul(dh, w[f'layer{layer}.mlp_fc1'])
 
 
 def attention_backward(dout, cache, params, layer):
-    "Gradients of wo, wq, wk, wv (added to params.g); returns d(loss)/d(input)."
+    """Gradients of wo, wq, wk, wv (added to params.g); returns
+    d(loss)/d(input)."""
     x, q, k, v, weights, heads = cache
     w, g = params.w, params.g
     n_head = q.shape[0]
@@ -201,14 +265,20 @@ def attention_backward(dout, cache, params, layer):
     dheads = split_heads(matmul(dout, w[f'layer{layer}.attn_wo']), n_head)
     dweights = matmul(dheads, v.transpose(0, 2, 1))
     dv = matmul(weights.transpose(0, 2, 1), dheads)
-    # softmax backward; masked entries have weight 0, so no gradient reaches the future
-    dscores = weights * (dweights - (dweights * weights).sum(axis=-1, keepdims=True)) / q.shape[-1] ** 0.5
+    # softmax backward; masked entries have weight 0, so no gradient reaches
+    # the future
+    dscores = (
+        weights
+        * (dweights - (dweights * weights).sum(axis=-1, keepdims=True))
+        / q.shape[-1] ** 0.5
+    )
     dq, dk = matmul(dscores, k), matmul(dscores.transpose(0, 2, 1), q)
     dx = 0
     for name, d in (('wq', dq), ('wk', dk), ('wv', dv)):
         d = merge_heads(d)
         g[f'layer{layer}.attn_{name}'] += matmul(d.T, x)
-        dx = dx + matmul(d, w[f'layer{layer}.attn_{name}'])  # x fed all three: their gradients add
+        # x fed all three: their gradients add
+        dx = dx + matmul(d, w[f'layer{layer}.attn_{name}'])
     return dx
 
 # %% ../chapters/09_efficiency.ipynb #dd5d2015
@@ -219,16 +289,21 @@ def log_softmax(logits):
 
 
 def loss_and_grad(tokens, params, config):
-    "Mean cross-entropy of one sequence; adds its gradient to params.grad (Adam.step resets it)."
+    """Mean cross-entropy of one sequence; adds its gradient to params.grad
+    (Adam.step resets it)."""
     if len(tokens) < 2:
-        raise ValueError(f"a training sequence needs at least 2 tokens (an input and its target), got {tokens!r}")
+        raise ValueError(
+            "a training sequence needs at least 2 tokens (an input and "
+            f"its target), got {tokens!r}"
+        )
     logits, (inputs, x, caches) = forward(tokens[:-1], params, config)
     targets = check_ids(tokens[1:], config, 'targets')
     T, rows = len(targets), np.arange(len(targets))
     z = logits - logits.max(axis=-1, keepdims=True)
     exps = exp(z)
     totals = exps.sum(axis=-1)
-    loss = -(z[rows, targets] - np.log(totals)).mean()  # log only for the printed loss
+    # log only for the printed loss
+    loss = -(z[rows, targets] - np.log(totals)).mean()
     dlogits = exps / totals[:, None]  # softmax ...
     dlogits[rows, targets] -= 1  # ... minus one-hot of the target ...
     dlogits /= T  # ... over T, for the mean
@@ -237,34 +312,55 @@ def loss_and_grad(tokens, params, config):
     dx = matmul(dlogits, w['lm_head'])
     for layer in reversed(range(config.n_layer)):
         norm1, att, norm2, ml = caches[layer + 1]
-        dx = dx + rmsnorm_backward(mlp_backward(dx, ml, params, layer), norm2)  # residual: both paths
-        dx = dx + rmsnorm_backward(attention_backward(dx, att, params, layer), norm1)
+        # residual: both paths
+        dx = dx + rmsnorm_backward(mlp_backward(dx, ml, params, layer), norm2)
+        dx = dx + rmsnorm_backward(
+            attention_backward(dx, att, params, layer), norm1
+        )
     dx = rmsnorm_backward(dx, caches[0])
-    np.add.at(g['wte'], inputs, dx)  # a token at several positions collects from all of them
+    # a token at several positions collects from all of them
+    np.add.at(g['wte'], inputs, dx)
     g['wpe'][:T] += dx
     return float(loss)
 
 # %% ../chapters/09_efficiency.ipynb #4f3edb8b
 class Adam:
-    "Chapter 07's Adam, on all weights at once: the same formulas in the same order."
+    """Chapter 07's Adam, on all weights at once: the same formulas in the same
+    order."""
 
     def __init__(self, params, lr=1e-2, betas=(0.9, 0.95), eps=1e-8):
         if not isinstance(params, Params):
-            raise TypeError(f"Adam here updates a Params (from init_params), not a {type(params).__name__}: "
-                            "for a list of Values use microgpt.optim.Adam")
+            raise TypeError(
+                "Adam here updates a Params (from init_params), not a "
+                f"{type(params).__name__}: "
+                "for a list of Values use microgpt.optim.Adam"
+            )
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
         self.m, self.v = np.zeros(len(params)), np.zeros(len(params))
-        self._update, self._denom = np.zeros(len(params)), np.zeros(len(params))  # scratch space
+        # scratch space
+        self._update, self._denom = (
+            np.zeros(len(params)),
+            np.zeros(len(params)),
+        )
         self.t = 0
-        self.beta_powers = [1.0, 1.0]  # beta1**t and beta2**t, kept by multiplying: no maths library
+        # beta1**t and beta2**t, kept by multiplying: no maths library
+        self.beta_powers = [1.0, 1.0]
 
     def step(self, lr=None):
         "Update every weight from its gradient, then reset the gradients."
         lr = self.lr if lr is None else lr
         beta1, beta2 = self.betas
         self.t += 1
-        self.beta_powers = [power * beta for power, beta in zip(self.beta_powers, self.betas)]
-        g, m, v, update, denom = self.params.grad, self.m, self.v, self._update, self._denom
+        self.beta_powers = [
+            power * beta for power, beta in zip(self.beta_powers, self.betas)
+        ]
+        g, m, v, update, denom = (
+            self.params.grad,
+            self.m,
+            self.v,
+            self._update,
+            self._denom,
+        )
         m *= beta1
         m += np.multiply(g, 1 - beta1, out=update)
         v *= beta2
@@ -282,9 +378,12 @@ class Adam:
 
 
 def train(docs, tokenizer, params, config, optimizer, num_steps):
-    "Train on one document per step, cycling through docs; yields (step, loss) after each step."
+    """Train on one document per step, cycling through docs; yields (step,
+    loss) after each step."""
     if not isinstance(num_steps, int) or num_steps < 1:
-        raise ValueError(f"num_steps must be a positive whole number, got {num_steps!r}")
+        raise ValueError(
+            f"num_steps must be a positive whole number, got {num_steps!r}"
+        )
     for step in range(num_steps):
         tokens = tokenizer.sequence(docs[step % len(docs)], config.block_size)
         loss = loss_and_grad(tokens, params, config)
@@ -293,7 +392,8 @@ def train(docs, tokenizer, params, config, optimizer, num_steps):
 
 # %% ../chapters/09_efficiency.ipynb #a5e070c6
 def next_token_probs(logits, temperature):
-    "Chapter 08's probabilities of the next token, over an array of logits (temperature 0: argmax)."
+    """Chapter 08's probabilities of the next token, over an array of logits
+    (temperature 0: argmax)."""
     check_temperature(temperature)
     if temperature == 0:
         probs = np.zeros(len(logits))
@@ -305,12 +405,15 @@ def next_token_probs(logits, temperature):
 
 
 def sample(params, config, tokenizer, temperature=0.5, rng=random):
-    "Generate one document: start from BOS, draw each next token, stop at BOS or the block size."
+    """Generate one document: start from BOS, draw each next token, stop at BOS
+    or the block size."""
     ids = [tokenizer.bos]
     for _ in range(config.block_size):
         logits, _ = forward(ids, params, config)
         probs = next_token_probs(logits[-1], temperature)
-        token_id = rng.choices(range(tokenizer.vocab_size), weights=probs.tolist())[0]
+        token_id = rng.choices(
+            range(tokenizer.vocab_size), weights=probs.tolist()
+        )[0]
         if token_id == tokenizer.bos:
             break
         ids.append(token_id)

@@ -13,7 +13,8 @@ from .model import gpt, kv_cache, rmsnorm
 
 # %% ../chapters/07_adam.ipynb #c016
 class Adam:
-    "Gradient descent with momentum (m) and a per-parameter step size (from v)."
+    """Gradient descent with momentum (m) and a per-parameter step size (from
+    v)."""
 
     def __init__(self, params, lr=1e-2, betas=(0.9, 0.95), eps=1e-8):
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
@@ -29,28 +30,36 @@ class Adam:
         for i, p in enumerate(self.params):
             self.m[i] = beta1 * self.m[i] + (1 - beta1) * p.grad
             self.v[i] = beta2 * self.v[i] + (1 - beta2) * p.grad ** 2
-            m_hat = self.m[i] / (1 - beta1 ** self.t)  # the averages start at 0: undo that bias
+            # the averages start at 0: undo that bias
+            m_hat = self.m[i] / (1 - beta1 ** self.t)
             v_hat = self.v[i] / (1 - beta2 ** self.t)
             p.data -= lr * m_hat / (v_hat ** 0.5 + self.eps)
         zero_grad(self.params)
 
 # %% ../chapters/07_adam.ipynb #c025
 def cosine_lr(step, num_steps, lr):
-    "The learning rate at `step`: starts at lr and glides down half a cosine to zero at num_steps."
+    """The learning rate at `step`: starts at lr and glides down half a cosine
+    to zero at num_steps."""
     return lr * 0.5 * (1 + math.cos(math.pi * step / num_steps))
 
 # %% ../chapters/07_adam.ipynb #c028
 def document_loss(tokens, state_dict, config):
-    "Mean cross-entropy of predicting each next token of one sequence, fed one token at a time."
+    """Mean cross-entropy of predicting each next token of one sequence, fed
+    one token at a time."""
     keys, values = kv_cache(config)
     n = len(tokens) - 1
-    losses = [-softmax(gpt(tokens[pos], pos, keys, values, state_dict, config))[tokens[pos + 1]].log()
-              for pos in range(n)]
+    losses = [
+        -softmax(gpt(tokens[pos], pos, keys, values, state_dict, config))[
+            tokens[pos + 1]
+        ].log()
+        for pos in range(n)
+    ]
     return (1 / n) * sum(losses)
 
 
 def train_step(tokens, state_dict, config, optimizer, lr):
-    "Forward, loss, backward, update (which also resets the gradients). Returns the loss as a number."
+    """Forward, loss, backward, update (which also resets the gradients).
+    Returns the loss as a number."""
     loss = document_loss(tokens, state_dict, config)
     loss.backward()
     optimizer.step(lr)
@@ -61,46 +70,66 @@ import gc
 
 
 class TrainingDiverged(ArithmeticError):
-    "The loss stopped being a finite number: the learning rate is too large for this model."
+    """The loss stopped being a finite number: the learning rate is too large
+    for this model."""
 
 
 def train(docs, tokenizer, state_dict, config, optimizer, num_steps):
-    "Train on one document per step, cycling through docs; yields (step, loss) after each step."
+    """Train on one document per step, cycling through docs; yields (step,
+    loss) after each step."""
     if not isinstance(num_steps, int) or num_steps < 1:
-        raise ValueError(f"num_steps must be a positive whole number, got {num_steps!r}")
+        raise ValueError(
+            f"num_steps must be a positive whole number, got {num_steps!r}"
+        )
     for step in range(num_steps):
         tokens = tokenizer.sequence(docs[step % len(docs)], config.block_size)
         lr = cosine_lr(step, num_steps, optimizer.lr)
-        yield step + 1, checked_step(tokens, state_dict, config, optimizer, lr, step + 1)
+        yield (
+            step + 1,
+            checked_step(tokens, state_dict, config, optimizer, lr, step + 1),
+        )
 
 
 def checked_step(tokens, state_dict, config, optimizer, lr, step):
-    "train_step, with Python's cycle collector paused, and divergence named with the learning rate."
-    # A step makes about 100,000 Values, and the cycle collector would scan them and every other object
-    # of the process (a notebook holds millions) over and over. A graph of Values has no cycles, so
-    # reference counting alone frees it: pausing the collector loses nothing and saves that time.
+    """train_step, with Python's cycle collector paused, and divergence named
+    with the learning rate."""
+    # A step makes about 100,000 Values, and the cycle collector would scan
+    # them and every other object of the process (a notebook holds millions)
+    # over and over. A graph of Values has no cycles, so reference counting
+    # alone frees it: pausing the collector loses nothing and saves that time.
     collecting = gc.isenabled()
     gc.disable()
     try:
         loss = train_step(tokens, state_dict, config, optimizer, lr)
-    except (ValueError, OverflowError, ZeroDivisionError) as e:  # log(0), exp or squares too large
+    except (ValueError, OverflowError, ZeroDivisionError) as e:
+        # log(0), exp or squares too large
         raise TrainingDiverged(_diverged(step, optimizer, e)) from e
     finally:
         if collecting:
             gc.enable()
     if not math.isfinite(loss):
-        raise TrainingDiverged(_diverged(step, optimizer, f'the loss is {loss}'))
+        raise TrainingDiverged(
+            _diverged(step, optimizer, f'the loss is {loss}')
+        )
     return loss
 
 
 def _diverged(step, optimizer, reason):
-    return (f"training diverged at step {step} with learning rate {optimizer.lr:g} ({reason}): the updates "
-            f"grew too large; train again with a smaller learning rate, e.g. {optimizer.lr / 10:g}")
+    return (
+        f"training diverged at step {step} with learning rate "
+        f"{optimizer.lr:g} ({reason}): the updates "
+        "grew too large; train again with a smaller learning rate, "
+        f"e.g. {optimizer.lr / 10:g}"
+    )
 
 # %% ../chapters/07_adam.ipynb #fdde4beb
 def float_weights(state_dict):
-    "The state dict's numbers as plain floats: evaluation needs no graph, so it needs no Values."
-    return {name: [[p.data for p in row] for row in mat] for name, mat in state_dict.items()}
+    """The state dict's numbers as plain floats: evaluation needs no graph, so
+    it needs no Values."""
+    return {
+        name: [[p.data for p in row] for row in mat]
+        for name, mat in state_dict.items()
+    }
 
 
 def float_softmax(scores):
@@ -120,31 +149,56 @@ def attention_floats(x, weights, layer, keys, values, n_head):
     d = len(x) // n_head
     out = []
     for h in range(0, len(x), d):  # h: where this head's slice starts
-        att = float_softmax([sum(qj * kj for qj, kj in zip(q[h:h + d], k[h:h + d])) / d ** 0.5 for k in keys])
-        out += [sum(a * v[j] for a, v in zip(att, values)) for j in range(h, h + d)]
+        att = float_softmax(
+            [
+                sum(qj * kj for qj, kj in zip(q[h : h + d], k[h : h + d]))
+                / d**0.5
+                for k in keys
+            ]
+        )
+        out += [
+            sum(a * v[j] for a, v in zip(att, values)) for j in range(h, h + d)
+        ]
     return linear(out, w[f'layer{layer}.attn_wo'])
 
 
 def gpt_floats(token_id, pos_id, keys, values, weights, config):
-    "gpt() of chapter 06 on plain floats: the same arithmetic with no graph behind it, for evaluation."
+    """gpt() of chapter 06 on plain floats: the same arithmetic with no graph
+    behind it, for evaluation."""
     x = rmsnorm(embed(token_id, pos_id, weights))
     for layer in range(config.n_layer):
-        a = attention_floats(rmsnorm(x), weights, layer, keys[layer], values[layer], config.n_head)
+        a = attention_floats(
+            rmsnorm(x),
+            weights,
+            layer,
+            keys[layer],
+            values[layer],
+            config.n_head,
+        )
         x = [ai + xi for ai, xi in zip(a, x)]
-        h = [max(hi, 0.0) ** 2 for hi in linear(rmsnorm(x), weights[f'layer{layer}.mlp_fc1'])]
-        x = [mi + xi for mi, xi in zip(linear(h, weights[f'layer{layer}.mlp_fc2']), x)]
+        h = [
+            max(hi, 0.0) ** 2
+            for hi in linear(rmsnorm(x), weights[f'layer{layer}.mlp_fc1'])
+        ]
+        x = [
+            mi + xi
+            for mi, xi in zip(linear(h, weights[f'layer{layer}.mlp_fc2']), x)
+        ]
     return linear(x, weights['lm_head'])
 
 
 def mean_loss(docs, tokenizer, state_dict, config):
-    "Mean cross-entropy per predicted token over docs, each cut to the block size: forward passes on floats."
+    """Mean cross-entropy per predicted token over docs, each cut to the block
+    size: forward passes on floats."""
     weights = float_weights(state_dict)
     total = count = 0
     for doc in docs:
         tokens = tokenizer.sequence(doc, config.block_size)
         keys, values = kv_cache(config)
         for pos in range(len(tokens) - 1):
-            probs = float_softmax(gpt_floats(tokens[pos], pos, keys, values, weights, config))
+            probs = float_softmax(
+                gpt_floats(tokens[pos], pos, keys, values, weights, config)
+            )
             total -= math.log(probs[tokens[pos + 1]])
             count += 1
     return total / count

@@ -21,8 +21,8 @@ import numpy as np
 from . import fast
 from .checkpoint import load_checkpoint
 from .tokenizer import load_docs
-from .plots import nice_top, png
-from .widgets import names_at_temperature, names_report
+from .plots import PETROFF10, nice_top, png
+from .widgets import label_sliders, names_at_temperature, names_report, picture_place, show_picture
 
 DATA = Path(__file__).resolve().parent.parent / 'data' / 'names.txt'
 START = {'temperature': 0.5, 'learning_rate': 0.01, 'name': 'emma'}  # where every control starts
@@ -108,7 +108,7 @@ def loss_picture(losses, reference, lr):
     steps = range(SMOOTH, len(losses) + 1)
     ax.plot(steps, np.convolve(reference, window, mode='valid'), color='0.6', lw=2, label='reference run (lr 0.01)')
     smoothed = np.convolve(np.nan_to_num(losses, nan=1e3, posinf=1e3), window, mode='valid')
-    ax.plot(steps, smoothed, color='tab:blue', lw=3, label=f'lr {lr:g}')
+    ax.plot(steps, smoothed, color=PETROFF10[0], lw=3, label=f'lr {lr:g}')
     ax.set_ylim(1.5, 6.0)  # the reference run stays readable; a diverging run leaves at the top
     off = ' (rose above 6: off the picture)' if smoothed.max() > 6.0 else ''
     ax.set(xlabel='step', ylabel=f'loss (mean of {SMOOTH} steps)',
@@ -125,7 +125,7 @@ def inside_picture(inside):
     grid = fig.add_gridspec(2, n_head, height_ratios=[1, 1.25])
     bars = fig.add_subplot(grid[0, :])
     letters = list(probs)
-    bars.bar(range(len(letters)), list(probs.values()), color='tab:blue')
+    bars.bar(range(len(letters)), list(probs.values()), color=PETROFF10[0])
     bars.set_xticks(range(len(letters)), [l if l != 'end' else '.' for l in letters])
     best = max(probs, key=probs.get)
     bars.set(ylim=(0, nice_top(probs[best])), ylabel='probability',  # axis scaled to the data
@@ -149,6 +149,7 @@ STYLE = """<style>
 .mg-playground, .mg-playground .widget-label, .mg-playground .widget-readout, .mg-playground input,
 .mg-playground button, .mg-playground .lm-TabBar-tab { font-size: 20px !important; }
 .mg-playground .widget-label { min-width: max-content; }
+.mg-playground .lm-TabBar-tab { color: #1a1a1a !important; opacity: 1 !important; }
 .mg-playground .lm-TabBar-tab { min-height: 36px; padding: 4px 18px; flex: 0 0 auto !important;
   max-width: none !important; min-width: max-content !important; }
 .mg-playground pre { font-size: 20px; line-height: 1.3; columns: 5; margin: 0; }
@@ -175,7 +176,7 @@ class Playground:
                                  continuous_update=True, layout={'width': '520px'})
         self.reset_button = widgets.Button(description='reset', icon='undo', layout={'width': '140px'})
         self.names, self.inside_message = widgets.HTML(), widgets.HTML()
-        self.loss, self.inside = widgets.Image(format='png'), widgets.Image(format='png')
+        self.loss, self.inside = picture_place(1100), picture_place(1100)
         self.tabs = widgets.Tab([widgets.VBox([self.temperature, self.names]),
                                  widgets.VBox([self.learning_rate, self.loss]),
                                  widgets.VBox([self.name, self.inside_message, self.inside])])
@@ -187,6 +188,7 @@ class Playground:
         self.reset_button.on_click(lambda _: self.reset())
         self.view = widgets.VBox([widgets.HTML(STYLE), widgets.HBox([self.reset_button]), self.tabs])
         self.view.add_class('mg-playground')
+        label_sliders()
         self.show_names(), self.show_loss(), self.show_inside()
 
     def show_names(self, change=None):
@@ -195,7 +197,8 @@ class Playground:
 
     def show_loss(self, change=None):
         lr = float(f'{self.learning_rate.value:.3g}')
-        self.loss.value = loss_picture(retrain(self.model, lr), self.model.reference, lr)
+        show_picture(self.loss, loss_picture(retrain(self.model, lr), self.model.reference, lr),
+                     f'the loss at learning rate {lr:g}, step by step, and the reference run')
 
     def show_inside(self, change=None):
         try:
@@ -204,7 +207,8 @@ class Playground:
             self.inside_message.value = f'<b style="color:#b00">{e}</b>'
             return
         self.inside_message.value = ''
-        self.inside.value = inside_picture(inside)
+        show_picture(self.inside, inside_picture(inside), f'after "{self.name.value}": the probability of '
+                     "each next letter, and each attention head's weights")
 
     def reset(self):
         "Every control back to its start (and what it shows with it)."

@@ -11,6 +11,17 @@ import math
 
 CSS_DPI = 100  # CSS px per inch of a figure, as displayed
 DENSITY = 2    # image pixels per CSS px
+# Matthew Petroff's ten colours, chosen to stay apart for colour-blind readers (matplotlib ships
+# them as the `petroff10` style from 3.10 on; Pyodide's matplotlib may be older).
+PETROFF10 = ['#3f90da', '#ffa90e', '#bd1f01', '#94a4a2', '#832db6', '#a96b59', '#e76300',
+             '#b9ac70', '#717581', '#92dadd']
+
+
+def colour_blind_safe():
+    "Draw every later chart's lines and bars in the Petroff colours, one after another."
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+    plt.rcParams['axes.prop_cycle'] = cycler(color=PETROFF10)
 
 
 def png(fig):
@@ -30,7 +41,7 @@ def distribution_figure(probs, tokenizer, title):
     "A bar chart of a next-token distribution, its y axis scaled to it; BOS (the end of the name) is drawn as '.'."
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5.2, 3.0), dpi=CSS_DPI)
-    ax.bar(range(len(probs)), probs, color='tab:blue')
+    ax.bar(range(len(probs)), probs, color=PETROFF10[0])
     ax.set_xticks(range(len(probs)), tokenizer.chars + ['.'], fontsize=9)
     ax.set_ylim(0, nice_top(max(probs)))
     ax.set_ylabel('probability')
@@ -66,8 +77,9 @@ class PathsPicture:
         self.left.contour(X, Y, loss(X, Y), levels=np.geomspace(0.01, 50, 14), colors='0.75', linewidths=0.8)
         self.left.plot(0, 0, 'k*', markersize=10)
         self.left.set(xlim=(-5, 5), ylim=(-3, 3), xlabel='x', ylabel='y')
-        self.paths = {name: self.left.plot([], [], '.-', markersize=3, linewidth=1)[0] for name in names}
-        self.curves = {name: right.plot([], [], label=name)[0] for name in names}
+        self.paths = {name: self.left.plot([], [], '.-', markersize=3, linewidth=1, color=c)[0]
+                      for name, c in zip(names, PETROFF10)}
+        self.curves = {name: right.plot([], [], label=name, color=c)[0] for name, c in zip(names, PETROFF10)}
         right.set(yscale='log', ylim=(1e-6, 1e4), xlabel='step', ylabel='loss (log scale)',
                   title='loss along the path')
         right.legend(loc='upper right', fontsize=9)
@@ -91,7 +103,7 @@ class LossCurvePicture:
         import matplotlib.pyplot as plt
         self.window = window
         self.fig, self.ax = plt.subplots(figsize=(7.6, 3.0), dpi=CSS_DPI)
-        self.line, = self.ax.plot([], [])
+        self.line, = self.ax.plot([], [], color=PETROFF10[0])
         self.ax.set_xlabel('step')
         self.ax.set_ylabel(f'loss (mean of the last {window})')
         plt.close(self.fig)  # drawn on demand as PNG, never shown by the notebook itself

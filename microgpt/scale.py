@@ -10,20 +10,28 @@ from .fast import forward, log_softmax
 
 # %% ../chapters/10_scale.ipynb #00aa07ee
 def mean_loss(docs, tokenizer, params, config):
-    "Mean cross-entropy per predicted token over docs, each cut to the block size: forward passes only."
+    """Mean cross-entropy per predicted token over docs, each cut to the block
+    size: forward passes only."""
     total = count = 0
     for doc in docs:
         tokens = tokenizer.sequence(doc, config.block_size)
         logits, _ = forward(tokens[:-1], params, config)
-        total -= log_softmax(logits)[np.arange(len(tokens) - 1), tokens[1:]].sum()
+        total -= log_softmax(logits)[
+            np.arange(len(tokens) - 1), tokens[1:]
+        ].sum()
         count += len(tokens) - 1
     return float(total / count)
 
 # %% ../chapters/10_scale.ipynb #9b2ac02b
 def torch_loss(tokens, params, config):
-    "The same model written in PyTorch, from copies of params; returns (loss, {name: weight tensor})."
+    """The same model written in PyTorch, from copies of params; returns (loss,
+    {name: weight tensor})."""
     import torch
-    w = {name: torch.tensor(a, requires_grad=True) for name, a in params.w.items()}
+
+    w = {
+        name: torch.tensor(a, requires_grad=True)
+        for name, a in params.w.items()
+    }
     inputs, targets = torch.tensor(tokens[:-1]), torch.tensor(tokens[1:])
     T, C, H = len(inputs), config.n_embd, config.n_head
 
@@ -34,8 +42,23 @@ def torch_loss(tokens, params, config):
     x = norm(w['wte'][inputs] + w['wpe'][:T])
     for i in range(config.n_layer):
         xn = norm(x)
-        q, k, v = ((xn @ w[f'layer{i}.attn_{n}'].T).view(T, H, C // H).transpose(0, 1) for n in ('wq', 'wk', 'wv'))
-        att = (q @ k.transpose(1, 2) / (C // H) ** 0.5).masked_fill(future, float('-inf')).softmax(-1)
-        x = x + (att @ v).transpose(0, 1).reshape(T, C) @ w[f'layer{i}.attn_wo'].T
-        x = x + torch.relu(norm(x) @ w[f'layer{i}.mlp_fc1'].T).pow(2) @ w[f'layer{i}.mlp_fc2'].T
+        q, k, v = (
+            (xn @ w[f'layer{i}.attn_{n}'].T).view(T, H, C // H).transpose(0, 1)
+            for n in ('wq', 'wk', 'wv')
+        )
+        att = (
+            (q @ k.transpose(1, 2) / (C // H) ** 0.5)
+            .masked_fill(future, float('-inf'))
+            .softmax(-1)
+        )
+        x = (
+            x
+            + (att @ v).transpose(0, 1).reshape(T, C)
+            @ w[f'layer{i}.attn_wo'].T
+        )
+        x = (
+            x
+            + torch.relu(norm(x) @ w[f'layer{i}.mlp_fc1'].T).pow(2)
+            @ w[f'layer{i}.mlp_fc2'].T
+        )
     return torch.nn.functional.cross_entropy(x @ w['lm_head'].T, targets), w

@@ -19,6 +19,8 @@ The contract these widgets keep, which the browser tests rely on:
   `names_at_temperature(state_dict, config, tokenizer, T, num_samples=20, seed=0)`,
   a plain function that tests can call outside the widget.
 """
+import base64
+import html
 import math
 import random
 
@@ -117,8 +119,34 @@ def names_report(names, known):
 TRACK = {'width': '560px', 'max_width': '100%'}
 
 
+# ipywidgets draws a slider's handle (role "slider") apart from its description: this names every
+# handle after its description, so that a screen reader announces "temperature, 0.5". Once per page;
+# it labels the sliders drawn later too.
+LABEL_SLIDERS_JS = """(() => {
+  if (window.mgSliderLabels) { return; }
+  window.mgSliderLabels = true;
+  const label = () => document.querySelectorAll('.widget-slider').forEach((s) => {
+    const name = s.querySelector('.widget-label');
+    s.querySelectorAll('.noUi-handle').forEach((h) => {
+      if (name && h.getAttribute('aria-label') !== name.textContent.trim()) {
+        h.setAttribute('aria-label', name.textContent.trim());
+      }
+    });
+  });
+  label();
+  new MutationObserver(label).observe(document.body, {childList: true, subtree: true});
+})();"""
+
+
+def label_sliders():
+    "Give every slider on the page the name a screen reader reads (see LABEL_SLIDERS_JS)."
+    from IPython.display import Javascript, display
+    display(Javascript(LABEL_SLIDERS_JS))
+
+
 def _runnable(box, what):
     "The box, with a line of HTML shown where widgets cannot run (instead of the widget's repr)."
+    label_sliders()
     widget_bundle = box._repr_mimebundle_
 
     def bundle(**kwargs):
@@ -128,10 +156,20 @@ def _runnable(box, what):
     return box
 
 
-def _picture(fmt='png', width=760):
-    "An image widget shown at `width` CSS px (its PNGs have twice as many pixels: sharp on any screen)."
+def picture_place(width=760):
+    """A place for a picture, shown at `width` CSS px (its PNGs have twice as many pixels: sharp
+    on any screen). An <img> in HTML rather than an image widget: it carries its text alternative."""
     import ipywidgets as widgets
-    return widgets.Image(format=fmt, layout={'width': f'{width}px', 'max_width': '100%', 'height': 'auto'})
+    place = widgets.HTML(layout={'max_width': '100%'})
+    place.mg_width = width
+    return place
+
+
+def show_picture(place, png, alt):
+    "Put a PNG into a place made by picture_place, with `alt`, the text a screen reader reads instead."
+    data = base64.b64encode(png).decode('ascii')
+    place.value = (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+                   f'style="width: {place.mg_width}px; max-width: 100%; height: auto">')
 
 
 def temperature_slider(state_dict, config, tokenizer, docs, num_samples=20, seed=0, value=0.5):
@@ -146,11 +184,13 @@ def temperature_slider(state_dict, config, tokenizer, docs, num_samples=20, seed
     slider = widgets.FloatSlider(value=value, min=0.0, max=2.0, step=0.1, description='temperature',
                                  readout_format='.1f', continuous_update=True, layout=TRACK,
                                  style={'description_width': 'initial'})  # the whole label, not 'temperat...'
-    chart, names = _picture(width=520), widgets.HTML(layout={'margin': '0 0 0 12px'})
+    chart, names = picture_place(width=520), widgets.HTML(layout={'margin': '0 0 0 12px'})
 
     def show(change=None):
         t = round(slider.value, 1)
-        chart.value, names.value = charts[t], texts[t]
+        names.value = texts[t]
+        show_picture(chart, charts[t], f'bar chart: the probability of each first letter of a name at '
+                                       f'temperature {t:.1f}')
 
     slider.observe(show, names='value')
     show()
@@ -177,7 +217,7 @@ def learning_rate_slider(paths, loss, value=0.1):
     surface of `loss(x, y)`. Each picture is drawn on the first visit and kept.
     """
     import ipywidgets as widgets
-    image, cache, picture = _picture(), {}, None
+    image, cache, picture = picture_place(), {}, None
 
     def show(lr):
         nonlocal picture
@@ -185,7 +225,8 @@ def learning_rate_slider(paths, loss, value=0.1):
             visited = paths(lr)
             picture = picture or PathsPicture(loss, list(visited))
             cache[lr] = picture.png(visited, f'learning rate {lr:g}')
-        image.value = cache[lr]
+        show_picture(image, cache[lr], f'learning rate {lr:g}: the path of each optimizer over the loss surface, '
+                                'and its loss step by step')
 
     slider = _log_slider('learning rate', value, -3, 0, show)
     return _runnable(widgets.VBox([slider, image]), 'The learning-rate slider')
@@ -195,12 +236,12 @@ def fast_learning_rate_slider(retrain, value=1e-2):
     """Chapter 10's slider, from 1e-4 to 1: `retrain(lr)` trains the model again at that peak
     learning rate and returns its losses; the picture shows their curve. Each is kept once drawn."""
     import ipywidgets as widgets
-    image, cache, picture = _picture(), {}, LossCurvePicture()
+    image, cache, picture = picture_place(), {}, LossCurvePicture()
 
     def show(lr):
         if lr not in cache:
             cache[lr] = picture.png(retrain(lr), lr)
-        image.value = cache[lr]
+        show_picture(image, cache[lr], f'the loss of a training run at learning rate {lr:g}, step by step')
 
     slider = _log_slider('learning rate (fast)', value, -4, 0, show)
     return _runnable(widgets.VBox([slider, image]), 'The fast learning-rate slider')

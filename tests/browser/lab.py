@@ -20,6 +20,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from course import LAB_DEFAULTS
+
 # Generous limits: the machine may be slow or busy. Every wait is for a state, with a limit.
 SERVER_START_TIMEOUT = 180      # s, from `jupyter lab` to an answering server
 NOTEBOOK_RUN_TIMEOUT = 600      # s, Restart & Run All of one notebook
@@ -29,8 +31,8 @@ UI_TIMEOUT = 120                # s, anything the page should show soon (dialogs
 LAB_SETTINGS = {
     # Keep the notebooks on disk as they are: run outputs must never be saved into the checkout.
     '@jupyterlab/docmanager-extension/plugin': {'autosave': False},
-    # No news or update pop-ups over the page.
-    '@jupyterlab/apputils-extension/notification': {'fetchNews': 'false', 'checkForUpdates': False},
+    # What `python3 course.py lab` sets: no news or update pop-ups over the page, code at 12 px.
+    **{plugin.replace(':', '/'): values for plugin, values in LAB_DEFAULTS.items()},
 }
 
 

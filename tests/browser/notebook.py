@@ -284,6 +284,13 @@ CODE_WIDTH_JS = """() => {
 }"""
 
 
+def set_theme(nb, theme):
+    "Change the theme (a setting of the server) and wait until the page shows it."
+    nb.page.evaluate('(t) => window.jupyterapp.commands.execute("apputils:change-theme", {theme: t})', theme)
+    nb.page.wait_for_function('(t) => document.body.dataset.jpThemeName === t', arg=theme)
+    nb.page.evaluate('() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
+
+
 def show_file_browser(nb, show=True):
     "The left sidebar with the file browser, as `python3 course.py lab` opens it (or folded again)."
     nb.page.evaluate('(show) => { const shell = window.jupyterapp.shell; if (show) { '

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from .conftest import ARTIFACTS, ROOT
-from .notebook import OUTPUTS_JS, Notebook, scroll_through, too_wide
+from .notebook import OUTPUTS_JS, Notebook, scroll_through, set_theme, too_wide
 
 SIZES = [(1400, 900), (1024, 768)]
 THEMES = ['JupyterLab Light', 'JupyterLab Dark']
@@ -31,13 +31,6 @@ def opened(runs, name, size=SIZES[0]):
         nb.close()
         if not done:
             runs.drop_host()
-
-
-def set_theme(nb, theme):
-    "Change the theme (a setting of the server) and wait until the page shows it."
-    nb.page.evaluate('(t) => window.jupyterapp.commands.execute("apputils:change-theme", {theme: t})', theme)
-    nb.page.wait_for_function('(t) => document.body.dataset.jpThemeName === t', arg=theme)
-    nb.page.evaluate('() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
 
 
 def shot(nb, name):

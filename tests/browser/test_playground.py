@@ -1,6 +1,7 @@
 """The playground page (`python3 course.py playground`) served by Voila, used as an instructor does:
 each control moved, what it shows checked against what the model computes, then `reset`.
-Screenshots at 1400x900 and 1024x768 go to test-artifacts/browser/playground-*.png."""
+Screenshots at 1400x900 and 1024x768 go to test-artifacts/browser/playground-*.png; axe-core checks
+the page for accessibility (accessibility.py)."""
 import functools
 import os
 import re
@@ -11,6 +12,7 @@ import urllib.request
 
 import pytest
 
+from .accessibility import check_page
 from .conftest import ARTIFACTS, ROOT
 from .lab import SERVER_START_TIMEOUT, UI_TIMEOUT, LabServer, free_port
 
@@ -85,6 +87,14 @@ def move(page, description, fraction):
     return slider.locator('.widget-readout').text_content().strip()
 
 
+def named_slider(page, name):
+    "The slider is announced by its name: a screen reader reads its label with its value."
+    handles = page.evaluate('''() => [...document.querySelectorAll('[role="slider"]')].map(
+        (h) => [h.getAttribute('aria-label'), h.className, !!h.offsetParent])''')
+    assert page.get_by_role('slider', name=name).count() == 1, \
+        f'playground: no slider a screen reader calls {name!r}; the sliders: {handles}'
+
+
 def wait_until(page, what, check):
     for _ in range(UI_TIMEOUT * 10):
         if check():
@@ -127,6 +137,7 @@ def test_the_playground_responds_to_every_control_and_resets(browser, voila):
         shots(page, f'temperature-{value}')
 
         tab(page, 'learning rate')
+        named_slider(page, 'learning rate')
         start_loss = picture(page)
         value = move(page, 'learning rate', 0.9)
         wait_until(page, f'the loss picture was not redrawn at learning rate {value}',
@@ -153,6 +164,10 @@ def test_the_playground_responds_to_every_control_and_resets(browser, voila):
         wait_until(page, 'reset did not bring back the first loss picture', lambda: picture(page) == start_loss)
         tab(page, 'inside a name')
         wait_until(page, 'reset did not bring back the picture of "emma"', lambda: picture(page) == start_inside)
+        tab(page, 'temperature')
+        named_slider(page, 'temperature')
+        found = check_page(page, 'playground')
+        assert not found, 'playground: accessibility (axe-core):\n' + '\n'.join(found)
     finally:
         context.close()
 
