@@ -8,8 +8,8 @@ MICROGPT_LIBM=SEED:SHARE   another platform's maths library: math.exp, math.log 
     functions below return a result one unit in the last place (ulp) away on about SHARE of inputs.
     Which inputs, and which way, is a hash of (SEED, function, input): like a real libm it is a
     function, the same input always gives the same output, and a run is reproducible. The `**` of
-    numbers calls the library's pow too, so in the microgpt package it is moved the same way (its
-    modules are compiled with `a ** b` rewritten; a notebook's own cells are left as they are).
+    numbers calls the library's pow too, so it is moved the same way: the microgpt package's modules
+    and a Jupyter kernel's cells are compiled with `a ** b` rewritten as a call of the moved pow.
 MICROGPT_EXTRA_PATH=DIR    DIR is searched for packages after the environment's own (an optional
     package such as torch, installed apart so that it does not change the environment).
 MICROGPT_MACHINES_LOG=DIR  each process that imported this writes DIR/<pid>.txt with its command
@@ -25,6 +25,7 @@ import operator
 import os
 import struct
 import sys
+import tempfile
 
 # fabs, floor and the like are exact everywhere and left alone. sqrt is correctly rounded by IEEE 754,
 # but moved too: code that agrees with itself only because it takes every root the same way (math.sqrt
@@ -125,6 +126,12 @@ def perturb_pow_operator(seed, share):
 
     builtins.__libm_pow__ = libm_pow
     sys.meta_path.insert(0, MicrogptFinder)
+    if any('ipykernel' in arg for arg in sys.argv):  # a notebook's cells: an IPython startup file
+        startup = os.path.join(tempfile.mkdtemp(prefix='microgpt-libm-'), 'profile_default', 'startup')
+        os.makedirs(startup)
+        with open(os.path.join(startup, 'libm_pow.py'), 'w', encoding='utf-8') as f:
+            f.write('import sitecustomize\nget_ipython().ast_transformers.append(sitecustomize.PowCallsLibm())\n')
+        os.environ['IPYTHONDIR'] = os.path.dirname(os.path.dirname(startup))
 
 
 def log_process(folder):
