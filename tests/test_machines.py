@@ -34,8 +34,8 @@ LIBM_CHAPTERS = ['00_start_here', '02_autograd', '04_embeddings', '05_attention'
                  '08_sampling', '09_efficiency', '10_scale', '11_inside']
 TORCH_CHAPTERS = ['10_scale']
 # Two maths libraries, each moving one result in 20 by one ulp, on different inputs. Under the second,
-# chapter 07 once printed a difference of 1.4e-17 where this machine prints 0.0e+00 (rounding noise,
-# now printed against a threshold): one subset of inputs alone would not have shown it.
+# chapter 07 once printed a logit difference of 5.4e-20 where this machine printed 0.0e+00 (rounding
+# noise, now printed against a threshold): the first subset of inputs alone did not show it.
 LIBMS = ['1:0.05', '6:0.05']
 # OpenBLAS's names for the kernel it runs. Builds without the oldest kernels report Prescott's as
 # Katmai, and some builds run Zen on the Haswell kernel.
