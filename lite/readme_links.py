@@ -1,5 +1,7 @@
 """Write the README's "ways in": the browser site, Colab and Binder links for every chapter, all
-made from REPOSITORY in microgpt/course.py (the one place the address is written).
+made from REPOSITORY in microgpt/course.py (the one place the address is written). Until REPOSITORY
+is set (it holds the placeholder OWNER) those links would lead nowhere, so the section shows none and
+says how to open the course without them.
 
     python lite/readme_links.py          # rewrite the part of README.md between the markers
     python lite/readme_links.py --check  # exit 1 if README.md is not up to date (tests/test_lite_cells.py)
@@ -23,7 +25,27 @@ def links():
     return site, colab, binder
 
 
+def published():
+    "True once REPOSITORY names a real repository, not the placeholder."
+    return 'OWNER' not in REPOSITORY
+
+
 def section():
+    if not published():
+        return f'''{START}
+## Three ways in
+
+- **On your own machine** (Python 3.10+ and git): get this repository (clone it, or download and
+  unpack it), then, in its folder, `python3 course.py lab`. See [Start](#start).
+- **In your browser, nothing to install on the learners' machines**: `python3 course.py lite --serve`
+  builds the course as a website (JupyterLite: Python runs in the page) and serves it; open the address
+  it prints. Any static web host can serve the folder it builds, `build/lite/`.
+- **With conda**: `conda env create -f environment.yml`,
+  `conda activate microgpt-course`, then `python3 course.py lab` installs into that environment.
+
+Colab, Binder and website links appear here once the course is published (CONTRIBUTING.md, "The
+site in a browser", says how).
+{END}'''
     site, colab, binder = links()
     rows = '\n'.join(f'| `{nb}` | {title} | [Open in Colab]({colab.format(nb)}) | [Binder]({binder.format(nb)}) |'
                      for nb, title, _, _ in CHAPTERS)

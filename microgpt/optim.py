@@ -93,10 +93,11 @@ def train(docs, tokenizer, state_dict, config, optimizer, num_steps):
 def checked_step(tokens, state_dict, config, optimizer, lr, step):
     """train_step, with Python's cycle collector paused, and divergence named
     with the learning rate."""
-    # A step makes about 100,000 Values, and the cycle collector would scan
-    # them and every other object of the process (a notebook holds millions)
-    # over and over. A graph of Values has no cycles, so reference counting
-    # alone frees it: pausing the collector loses nothing and saves that time.
+    # A step makes tens of thousands of Values, and the cycle collector would
+    # scan them and every other object of the process (a notebook holds
+    # millions) over and over. A graph of Values has no cycles, so reference
+    # counting alone frees it: pausing the collector loses nothing and saves
+    # that time.
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -16,23 +16,24 @@ CHAPTERS = ROOT / 'chapters'
 GLOSSARY = CHAPTERS / '99_glossary.ipynb'
 # The terms each chapter teaches first, spelled as the course spells them.
 TAUGHT = {
-    '01_derivatives': ['Derivative', 'Local Gradient', 'Chain Rule', 'Gradient', 'Gradient Descent', 'Epsilon'],
+    '01_derivatives': ['Derivative', 'Local Gradient', 'Chain Rule', 'Gradient', 'Gradient Descent', 'Epsilon',
+                       'Learning Rate', 'Loss'],
     '02_autograd': ['Autograd', 'Computation Graph', 'Forward Pass', 'Backward Pass', 'Topological Sort',
                     'Gradient Accumulation'],
     '03_tokenizer': ['Dataset', 'Document', 'Token', 'Tokenizer', 'Vocabulary', 'Vocab Size', 'BOS', 'Sequence',
                      'Block Size'],
     '04_embeddings': ['Parameters', 'Hyperparameter', 'Weight Matrix', 'State Dict', 'Embedding', 'Embedding Table',
                       'Position Embedding', 'Linear Layer', 'Dot Product', 'Logits', 'Softmax',
-                      'Probability Distribution', 'Cross-Entropy Loss', 'Loss'],
+                      'Probability Distribution', 'Cross-Entropy Loss'],
     '05_attention': ['Attention', 'Query (Q)', 'Key (K)', 'Value (V)', 'Scaled Attention', 'Head',
                      'Multi-Head Attention', 'Output Projection', 'KV Cache', 'Causal Masking'],
     '06_mlp': ['MLP', 'Activation Function', 'ReLU', 'Normalization', 'RMSNorm', 'Pre-normalization',
                'Residual Connection', 'Layer', 'Transformer'],
-    '07_adam': ['Training', 'Training Step', 'Epoch', 'Learning Rate', 'Cosine Decay', 'Momentum',
+    '07_adam': ['Training', 'Training Step', 'Epoch', 'Cosine Decay', 'Momentum',
                 'Exponential Moving Average', 'Adam', 'Bias Correction'],
     '08_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature'],
 }
-# Terms the course first teaches under a longer name: its first loss is the cross-entropy loss.
+# Loss is taught in chapter 01; chapter 04's cross-entropy loss teaches it again, by name.
 TAUGHT_AS = {'Loss': ['Loss', 'Cross-Entropy Loss']}
 # Terms with a second sense, taught later: the entry links to each (first sense first).
 SECOND_SENSE = {'Epsilon': '06_mlp'}  # a nudge's size in 01; a guard against dividing by zero in 06 and 07
@@ -75,13 +76,15 @@ def sections(nb_path):
 
 def resolve(nb, anchor):
     """The heading anchors a link lands on: a `cell-id=ID` link (chapters/tidy.py writes them, since JupyterLab
-    finds a cell on the first click) lands on the headings of that markdown cell."""
+    finds a cell on the first click) lands on the headings of that markdown cell, if the cell opens with one."""
     if not anchor.startswith('cell-id='):
         return [anchor]
     cells = json.loads((CHAPTERS / f'{nb}.ipynb').read_text(encoding='utf-8'))['cells']
     cell = next((c for c in cells if c['id'] == anchor[len('cell-id='):]), None)
     if cell is None or cell['cell_type'] != 'markdown':
         return []
+    if not ''.join(cell['source']).lstrip().startswith('#'):
+        return []  # the cell opens with a paragraph: the link lands above the heading, not on it
     headings = re.findall(r'^#+\s+(.*)$', ''.join(cell['source']), re.MULTILINE)
     return [re.sub(r'[`*]', '', h).strip().replace(' ', '-') for h in headings]
 

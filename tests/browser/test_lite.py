@@ -22,7 +22,7 @@ from .test_sliders import (test_learning_rate_slider_redraws_the_loss_picture as
                            test_temperature_slider_shows_what_the_kernel_computes as temperature_test)
 
 FULL_ONLY = ('needs a full Pyodide release (NumPy, matplotlib): set MICROGPT_PYODIDE to a '
-             'pyodide-<version>.tar.bz2 or its folder (README: "The site in a browser")')
+             'pyodide-<version>.tar.bz2 or its folder (CONTRIBUTING.md: "The site in a browser")')
 
 
 @pytest.fixture(scope='module')
