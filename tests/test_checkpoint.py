@@ -6,6 +6,7 @@ import pytest
 
 from microgpt import checkpoint as ck
 from microgpt.checkpoint import CheckpointError, check_writable, load_checkpoint, save_checkpoint
+from microgpt.safe_save import UnsafeTarget
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.sample import sample
 from microgpt.tokenizer import Tokenizer
@@ -66,9 +67,9 @@ def test_diverged_weights_are_not_saved(tmp_path):
 
 
 def test_unwritable_places_are_named_before_work(tmp_path):
-    with pytest.raises(CheckpointError, match='does not exist'):
+    with pytest.raises(UnsafeTarget, match='does not exist'):
         check_writable(tmp_path / 'missing' / 'model.json')
-    with pytest.raises(CheckpointError, match='is a directory'):
+    with pytest.raises(UnsafeTarget, match='is a directory'):
         check_writable(tmp_path)
     check_writable(tmp_path / 'model.json')  # fine, and leaves nothing behind
     assert not list(tmp_path.iterdir())

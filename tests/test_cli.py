@@ -117,7 +117,6 @@ def test_every_flag_has_help(capsys):
     (['train', '--save', 'no/such/folder/model.json'], 'the folder no/such/folder does not exist'),
     (['sample', '--checkpoint', 'no/such/model.json'], 'no checkpoint at no/such/model.json'),
     (['fly'], "invalid choice: 'fly'"),
-    ([], 'the following arguments are required: command'),
 ])
 def test_bad_input_is_one_line_before_any_work(args, message, capsys):
     status, out, err = run(args, capsys)
@@ -128,6 +127,12 @@ def test_bad_input_is_one_line_before_any_work(args, message, capsys):
 def test_save_to_a_folder_is_refused_before_training(tmp_path, capsys):
     status, out, err = run(['train', '--save', str(tmp_path)], capsys)
     assert status == 2 and out == [] and 'is a directory' in err
+
+
+def test_no_command_prints_the_usage():
+    result = subprocess.run([sys.executable, '-m', 'microgpt'], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == ''
+    assert result.stdout.startswith('usage: python -m microgpt') and '{train,sample}' in result.stdout
 
 
 def test_python_dash_m_exits_2_without_a_traceback():
