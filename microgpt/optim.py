@@ -147,4 +147,6 @@ def mean_loss(docs, tokenizer, state_dict, config):
             probs = float_softmax(gpt_floats(tokens[pos], pos, keys, values, weights, config))
             total -= math.log(probs[tokens[pos + 1]])
             count += 1
+    if not count:  # a mean of nothing
+        raise ValueError("mean_loss needs at least one document, got none")
     return total / count

@@ -5,6 +5,7 @@ import errno
 import json
 import os
 import random
+import re
 import signal
 import stat
 import subprocess
@@ -447,3 +448,67 @@ def test_a_finished_run_leaves_no_partial_model(tmp_path, monkeypatch, capsys):
     target = tmp_path / 'model.json'
     assert run(['train', '--steps', '3', '--save', str(target), *TINY], capsys)[0] == 0
     assert sorted(tmp_path.iterdir()) == [target]
+
+
+# ---- The library's own guards: one clear error, never a traceback from deep inside ---------------------
+
+def test_a_temperature_too_small_to_divide_by_is_refused_by_the_library():
+    from microgpt import fast
+    from microgpt.sample import next_token_probs
+    with pytest.raises(ValueError, match='too small to divide by: use 0 .greedy. or at least 1e-300'):
+        next_token_probs([1.0, 2.0], 1e-310)
+    ckpt = load_checkpoint()
+    with pytest.raises(ValueError, match='too small to divide by'):
+        fast.sample(fast.from_state_dict(ckpt.state_dict), ckpt.config, ckpt.tokenizer, 1e-310, random.Random(0))
+
+
+@pytest.mark.parametrize('lr', [1e6, float('nan')])
+def test_the_fast_engine_stops_on_divergence_as_the_scalar_one_does(lr):
+    from microgpt import fast
+    ckpt = load_checkpoint()
+    docs = load_docs()
+    params = fast.init_params(ckpt.config, random.Random(42))
+    diverged = rf'training diverged at step \d+ with learning rate {re.escape(f"{lr:g}")} '
+    with pytest.raises(TrainingDiverged, match=diverged):
+        for _ in fast.train(docs, ckpt.tokenizer, params, ckpt.config, fast.Adam(params, lr=lr), 50):
+            pass
+
+
+def test_decoding_a_token_id_that_is_not_whole_is_a_clear_error():
+    with pytest.raises(TypeError, match=r'token ids are whole numbers, got 1\.0'):
+        TOKENIZER.decode([1.0])
+
+
+def test_the_mean_loss_of_no_documents_is_a_clear_error():
+    from microgpt.optim import mean_loss
+    with pytest.raises(ValueError, match='mean_loss needs at least one document, got none'):
+        mean_loss([], TOKENIZER, small_model(), CONFIG)
+
+
+@POSIX
+@pytest.mark.parametrize('kind', ['folder', 'fifo', 'device'])
+def test_data_that_is_not_a_regular_file_is_named_for_what_it_is(kind, tmp_path, capsys):
+    path = tmp_path / kind
+    if kind == 'folder':
+        path.mkdir()
+    elif kind == 'fifo':
+        os.mkfifo(path)
+    else:
+        path = Path(os.devnull)
+    status, out, err = run(['train', '--data', str(path), *TINY], capsys)
+    what = 'a folder' if kind == 'folder' else 'not a regular file'
+    assert status == 2 and out == ''
+    assert err == (f'error: {path} is {what}: pass a UTF-8 text file with one document per line (the course '
+                   'ships data/names.txt)\n')
+
+
+def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
+    import microgpt.cli as cli_module
+
+    def exhausted(args):
+        raise MemoryError
+    monkeypatch.setattr(cli_module, 'run_train', exhausted)
+    status, out, err = run(['train'], capsys)
+    assert status == 2 and out == ''
+    assert err == ('error: out of memory: choose a smaller model (--n-embd, --n-layer, --block-size), fewer '
+                   '--num-samples, or close other programs\n')
