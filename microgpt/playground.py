@@ -20,6 +20,7 @@ import numpy as np
 
 from . import fast
 from .checkpoint import load_checkpoint
+from .optim import TrainingDiverged
 from .tokenizer import load_docs
 from .plots import nice_top, png
 from .widgets import names_at_temperature, names_report
@@ -51,13 +52,19 @@ def names(model, temperature):
 
 
 def retrain(model, lr, steps=STEPS):
-    "The reference recipe (seed 42) retrained with the fast engine at peak learning rate lr: the losses."
+    """The reference recipe (seed 42) retrained with the fast engine at peak learning rate lr: the losses
+    (fewer than `steps` if training diverged, which fast.train stops as the scalar engine does)."""
     rng = random.Random(42)
     docs = load_docs(model.data)
     rng.shuffle(docs)
     params = fast.init_params(model.config, rng)
-    return [loss for _, loss in fast.train(docs, model.tokenizer, params, model.config,
-                                           fast.Adam(params, lr=lr), steps)]
+    losses = []
+    try:
+        for _, loss in fast.train(docs, model.tokenizer, params, model.config, fast.Adam(params, lr=lr), steps):
+            losses.append(loss)
+    except TrainingDiverged:  # the picture shows the run up to where it diverged
+        pass
+    return losses
 
 
 def look_inside(model, text):
@@ -105,14 +112,16 @@ def loss_picture(losses, reference, lr):
     fig = _figure(11, 4.2)
     ax = fig.add_subplot()
     window = np.ones(SMOOTH) / SMOOTH
-    steps = range(SMOOTH, len(losses) + 1)
+    steps = range(SMOOTH, len(reference) + 1)
     ax.plot(steps, np.convolve(reference, window, mode='valid'), color='0.6', lw=2, label='reference run (lr 0.01)')
-    smoothed = np.convolve(np.nan_to_num(losses, nan=1e3, posinf=1e3), window, mode='valid')
+    diverged = len(losses) < len(reference)  # the rest of a diverged run is drawn off the top
+    padded = np.minimum(np.nan_to_num(list(losses) + [1e3] * (len(reference) - len(losses)), nan=1e3), 1e3)
+    smoothed = np.convolve(padded, window, mode='valid')
     ax.plot(steps, smoothed, color='tab:blue', lw=3, label=f'lr {lr:g}')
     ax.set_ylim(1.5, 6.0)  # the reference run stays readable; a diverging run leaves at the top
     off = ' (rose above 6: off the picture)' if smoothed.max() > 6.0 else ''
-    ax.set(xlabel='step', ylabel=f'loss (mean of {SMOOTH} steps)',
-           title=f'learning rate {lr:g}: loss {losses[-1]:.4f} after {len(losses)} steps{off}')
+    end = f'diverged at step {len(losses) + 1}' if diverged else f'loss {losses[-1]:.4f} after {len(losses)} steps'
+    ax.set(xlabel='step', ylabel=f'loss (mean of {SMOOTH} steps)', title=f'learning rate {lr:g}: {end}{off}')
     ax.legend(loc='upper right')
     return _done(fig)
 
@@ -173,7 +182,7 @@ class Playground:
                                                     continuous_update=False, style=label, layout=wide)
         self.name = widgets.Text(value=START['name'], description='the start of a name', style=label,
                                  continuous_update=True, layout={'width': '520px'})
-        self.reset_button = widgets.Button(description='reset', icon='undo', layout={'width': '140px'})
+        self.reset_button = widgets.Button(description='reset', layout={'width': '140px'})  # no icon font: nothing from a CDN
         self.names, self.inside_message = widgets.HTML(), widgets.HTML()
         self.loss, self.inside = widgets.Image(format='png'), widgets.Image(format='png')
         self.tabs = widgets.Tab([widgets.VBox([self.temperature, self.names]),
