@@ -33,6 +33,7 @@ FOLDED = 35       # px of a folded input (a solution): its first line, which a c
 RISE = {'start_slideshow_at': 'beginning', 'scroll': True, 'slideNumber': 'h.v', 'transition': 'none'}
 HEADING = re.compile(r'^(#{1,6})\s+\S')
 DIRECTIVE = re.compile(r'^#\|\s*default_exp\b')
+SET_UP = '# Set-up:'  # the first line of a chapter's install cell (lite/install_cell.py)
 
 
 def _source(cell):
@@ -143,8 +144,10 @@ def slide_types(cells):
     for cell in cells:
         height = cell_height(cell)
         level = heading_level(cell)
-        if cell.get('cell_type') == 'code' and all(DIRECTIVE.match(l) for l in _source(cell).splitlines() if l.strip()):
-            kind, height = 'skip', 0  # nbdev's `#| default_exp NAME`: nothing to show an audience
+        source = _source(cell)
+        if cell.get('cell_type') == 'code' and (all(DIRECTIVE.match(l) for l in source.splitlines() if l.strip())
+                                                or source.startswith(SET_UP)):
+            kind, height = 'skip', 0  # nbdev's `#| default_exp NAME`, the install cell: nothing for an audience
         elif level:
             kind = 'slide' if level <= 2 or not types else 'subslide'
         elif not types or used + height > BUDGET:
