@@ -193,9 +193,13 @@ def slides(args):
                  f'the chapters are: {names}')
     refuse_root('slides', args)
     python = env_python()
+    import tempfile
+    from microgpt.slides import presenting_settings  # no autosave: the chapter stays as committed
+    settings = presenting_settings(tempfile.mkdtemp(prefix='microgpt-slides-'))
     # RISE serves a notebook as slides at /rise/PATH; JupyterLab opens the browser there.
     rel = found[0].relative_to(ROOT).as_posix()
-    serve([python, '-m', 'jupyter', 'lab', f'--LabApp.default_url=/rise/{rel}', *args[1:]])
+    serve([python, '-m', 'jupyter', 'lab', f'--LabApp.default_url=/rise/{rel}', *args[1:]],
+          env=dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings)))
 
 
 def playground(args):

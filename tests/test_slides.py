@@ -6,6 +6,7 @@ import io
 import json
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,22 @@ def test_running_as_root_says_to_add_allow_root(command, args, monkeypatch):
         getattr(course, command)(args)
     assert 'is running as root, which Jupyter refuses' in str(stop.value)
     assert f'`python3 course.py {command} {" ".join([*args, "--allow-root"])}`' in str(stop.value)
+
+
+def test_presenting_never_autosaves_the_chapter(tmp_path):
+    folder = slides.presenting_settings(tmp_path)
+    settings = json.loads((folder / '@jupyterlab' / 'docmanager-extension' / 'plugin.jupyterlab-settings').read_text())
+    assert settings == {'autosave': False}
+
+
+def test_course_py_slides_presents_with_those_settings(monkeypatch):
+    course = course_module()
+    monkeypatch.setattr(course.os, 'geteuid', lambda: 1000, raising=False)
+    monkeypatch.setattr(course, 'env_python', lambda: 'python')
+    started = {}
+    monkeypatch.setattr(course, 'serve', lambda cmd, env=None: started.update(cmd=cmd, env=env))
+    course.slides(['08'])
+    assert '--LabApp.default_url=/rise/chapters/08_sampling.ipynb' in started['cmd']
+    folder = Path(started['env']['JUPYTERLAB_SETTINGS_DIR'])
+    assert json.loads((folder / '@jupyterlab' / 'docmanager-extension' / 'plugin.jupyterlab-settings').read_text()) \
+        == {'autosave': False}

@@ -45,10 +45,9 @@ RAN_JS = """(before) => {
 
 
 def user_settings(lab):
-    "Where RISE's page reads JupyterLab settings in the test server: keep the notebook unsaved there too."
-    folder = lab.tmp / 'config' / 'lab' / 'user-settings' / '@jupyterlab' / 'docmanager-extension'
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / 'plugin.jupyterlab-settings').write_text(json.dumps({'autosave': False}), encoding='utf-8')
+    "The settings `course.py slides` presents with (no autosave), where RISE's page reads them in the test server."
+    from microgpt.slides import presenting_settings
+    presenting_settings(lab.tmp / 'config' / 'lab' / 'user-settings')
 
 
 def active_cell(page):
