@@ -1,5 +1,4 @@
-"""Where the course's files are (the names data, the shipped checkpoint, the model `train` saves), and
-how much memory this process may use.
+"""Where the course's files are: the names data, the shipped checkpoint, and the model `train` saves.
 
 `data/` in the repository is the one place a learner looks at. An installed package (a wheel) carries
 copies of names.txt and checkpoint.json in `microgpt/data/`, put there when the wheel is built
@@ -38,25 +37,3 @@ def trained_checkpoint():
     "Where `python -m microgpt train` saves its model unless told otherwise, and `sample` looks first."
     return user_folder() / 'trained.json'
 
-
-def available_memory():
-    "Bytes this process may still use: the machine's available memory, less if a limit is set (None: unknown)."
-    found = []
-    try:
-        with open('/proc/meminfo', encoding='ascii') as f:
-            found += [int(line.split()[1]) * 1024 for line in f if line.startswith('MemAvailable:')]
-    except OSError:  # not Linux
-        try:
-            found.append(os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE'))
-        except (AttributeError, ValueError, OSError):  # Windows
-            pass
-    try:
-        import resource
-        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
-        if limit != resource.RLIM_INFINITY:
-            with open('/proc/self/statm', encoding='ascii') as f:  # pages of address space in use
-                used = int(f.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
-            found.append(limit - used)
-    except (ImportError, OSError, ValueError):
-        pass
-    return min(found) if found else None

@@ -9,24 +9,23 @@ training keeps the model trained so far (and every later signal waits for that s
 during a save, it takes effect once the file is complete. A long run also keeps the model trained so far
 every KEEP_EVERY seconds, so even `kill -9` loses at most that much training.
 """
-import os
 import random
 import sys
 import time
 from pathlib import Path
 
-from .checkpoint import CheckpointError, num_params, save_checkpoint
+from .checkpoint import CheckpointError, save_checkpoint
 from .embeddings import GPTConfig, init_state_dict, parameters
 from .interrupts import signals_held
+from .memory import check_fits
 from .optim import Adam, train
-from .resources import available_memory, trained_checkpoint
+from .resources import trained_checkpoint
 from .safe_save import TargetChanged, UnsafeTarget, check_writable, fingerprint, keep_previous, private_file, \
     sibling
 from .sample import sample
 from .tokenizer import Tokenizer, load_docs
 
 KEEP_EVERY = 60.0  # seconds between saves of the model trained so far, in a long run
-VALUE_BYTES, STEP_BYTES = 120, 250  # memory per parameter, and per Value a step makes (measured, CPython)
 
 
 def run_train(args):
@@ -67,23 +66,6 @@ def run_train(args):
         partial.unlink()
     print_samples(*model, args, rng)
     return status
-
-
-def estimate_bytes(config):
-    "Memory a training run of this configuration needs: its parameters, and the Values one step makes."
-    c = config
-    per_step = 2 * c.block_size * (c.n_layer * (12 * c.n_embd ** 2 + 2 * c.block_size * c.n_embd)
-                                   + c.vocab_size * c.n_embd)
-    return VALUE_BYTES * num_params(config) + STEP_BYTES * per_step
-
-
-def check_fits(config):
-    "Refuse, before any work, a model whose training cannot fit in the memory this process may use."
-    need, have = estimate_bytes(config), available_memory()
-    if have is not None and need > have:
-        raise ValueError(f"a model of {num_params(config):,} parameters needs about {need / 1e9:.3g} GB to train, "
-                         f"and this machine has {have / 1e9:.3g} GB free: choose a smaller --n-embd, --n-layer or "
-                         "--block-size")
 
 
 def default_target():
