@@ -36,6 +36,7 @@ Instructors have:
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -104,9 +105,36 @@ path.write_text(json.dumps(settings, indent=2))
 
 
 def lab(args):
+    refuse_root('lab', args)
     python = env_python()
     run([python, '-c', WRITE_DEFAULTS, json.dumps(LAB_DEFAULTS)])
-    run([python, '-m', 'jupyter', 'lab', *LAB_OPTIONS, *args])
+    serve([python, '-m', 'jupyter', 'lab', *LAB_OPTIONS, *args])
+
+
+def refuse_root(command, args):
+    "Jupyter will not run as root unless told to: say so at once, and how, rather than fail bare."
+    if getattr(os, 'geteuid', lambda: 1)() == 0 and '--allow-root' not in args:
+        sys.exit(f'`python3 course.py {command}` is running as root, which Jupyter refuses: run it as a normal '
+                 f'user, or add --allow-root (`python3 course.py {command} {" ".join([*args, "--allow-root"])}`) '
+                 'if this machine is yours alone (a container)')
+
+
+def serve(cmd, env=None):
+    """Run a server (Jupyter, Voila) until it ends. SIGTERM or SIGHUP to this process stops the server
+    too, and with it its kernels, instead of leaving it running, orphaned, on its port."""
+    import signal
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env)
+
+    def stop(signum, frame):
+        server.terminate()  # the server shuts its kernels down as it stops
+    for name in ('SIGTERM', 'SIGHUP'):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+    while True:
+        try:
+            sys.exit(server.wait())
+        except KeyboardInterrupt:  # Ctrl-C reached the server too (one process group): let it finish
+            continue
 
 
 # Two processes or more (pytest-xdist), the longest work first; conftest.py keeps together what
@@ -190,23 +218,33 @@ def tidy(args):
 
 
 def slides(args):
-    python = env_python()
     if args[:1] == ['--write']:
+        python = env_python()
         notebooks = args[1:] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
         run([python, '-c', 'import sys; from microgpt.slides import write; write(sys.argv[1:])', *notebooks])
         return
-    found = sorted(CHAPTERS.glob(f'{args[0].removesuffix(".ipynb")}*.ipynb')) if args else []
+    name = args[0].removesuffix('.ipynb') if args else ''
+    found = sorted(CHAPTERS.glob(f'{name}*.ipynb')) if re.fullmatch(r'[\w-]+', name) else []
     if len(found) != 1:
         names = ', '.join(p.stem for p in sorted(CHAPTERS.glob('[0-9]*.ipynb')))
         sys.exit(f'Say which chapter to present, e.g. `python3 course.py slides 08_sampling` (or just 08); '
                  f'the chapters are: {names}')
+    refuse_root('slides', args)
+    python = env_python()
+    import tempfile
+    from microgpt.slides import presenting_settings  # no autosave: the chapter stays as committed
+    settings = presenting_settings(tempfile.mkdtemp(prefix='microgpt-slides-'))
     # RISE serves a notebook as slides at /rise/PATH; JupyterLab opens the browser there.
     rel = found[0].relative_to(ROOT).as_posix()
-    run([python, '-m', 'jupyter', 'lab', f'--LabApp.default_url=/rise/{rel}', *args[1:]])
+    serve([python, '-m', 'jupyter', 'lab', f'--LabApp.default_url=/rise/{rel}', *args[1:]],
+          env=dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings)))
 
 
 def playground(args):
-    run([env_python(), '-m', 'voila', str(ROOT / 'playground' / 'playground.ipynb'), *args])
+    "Voila with a token in the URL it opens, idle kernels culled, a cap on kernels (microgpt/playground_server.py)."
+    python = env_python()
+    from microgpt.playground_server import NOTEBOOK, environment, options
+    serve([python, '-m', 'voila', str(NOTEBOOK), *options(), *args], env=environment())
 
 
 def progress(args):

@@ -7,7 +7,7 @@ missing (a browser tab with JupyterLite, or Colab) and does nothing on a machine
 Idempotent: a chapter that has the cell gets its text brought up to date; one that has not gets it
 inserted right after the title, numbered 1, with the later cells' execution counts moved up by one
 (as Restart & Run All would number them). Nothing else in the notebook changes. Re-run it after
-merging chapters edited elsewhere, or after changing REPOSITORY in microgpt/course.py.
+merging chapters edited elsewhere, or after changing the version in pyproject.toml.
 """
 import hashlib
 import re
@@ -17,18 +17,19 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from microgpt.course import REPOSITORY  # noqa: E402
-
+VERSION = re.search(r'^version = "(.+)"$', (ROOT / 'pyproject.toml').read_text(encoding='utf-8'), re.M)[1]
 MARKER = '# Set-up:'  # the first line of every set-up cell, how the script finds it again
-PIP_TARGET = f'microgpt-course[kernel] @ git+{REPOSITORY}'
+# A pinned release, by the version in pyproject.toml: a chapter installs the course it was written
+# for, never whatever a branch holds today (and the cell shows no repository address).
+PIP_TARGET = f'microgpt-course[kernel]=={VERSION}'
 # What the browser needs besides the course, by what a chapter's code mentions.
 NEEDS = [('numpy', r'\bnumpy\b'), ('matplotlib', r'matplotlib|distribution_figure|_slider\('),
          ('ipywidgets', r'ipywidgets|_slider\('), ('tqdm', r'\btqdm\b')]
 
 CELL = '''\
-# Set-up: in a browser tab (JupyterLite) or on Colab this first installs the course; set up with
-# `python3 course.py lab`, it does nothing. (MICROGPT_PIP_TARGET overrides what pip installs.)
+# Set-up: in a browser tab (JupyterLite) or on Colab, this installs the
+# course; set up with `python3 course.py lab`, it does nothing.
+# (MICROGPT_PIP_TARGET overrides what pip installs.)
 import importlib.util, os, sys
 if sys.platform == 'emscripten':
     import piplite
@@ -36,9 +37,10 @@ if sys.platform == 'emscripten':
     from microgpt.browser import setup
     await setup({needs})
 elif importlib.util.find_spec('microgpt') is None:
-    print('The course (microgpt) is not installed here: installing it with pip ...')
+    print('The course (microgpt) is not installed here: installing it ...')
     target = '{target}'
-    %pip install --quiet "{{os.environ.get('MICROGPT_PIP_TARGET', target)}}"
+    target = os.environ.get('MICROGPT_PIP_TARGET', target)
+    %pip install --quiet "{{target}}"
     importlib.invalidate_caches()'''
 
 

@@ -2,30 +2,28 @@
 
 JSON and never pickle: loading a checkpoint from a stranger only reads numbers, it cannot run code.
 Floats are written by repr, which reads back to the identical float, so a loaded model samples
-exactly like the one that was saved. Saving writes a temporary file and renames it over the old
-one, so an interrupted save never destroys the previous checkpoint; a temporary file left by a save
-that was killed outright is removed by the next save to the same place.
+exactly like the one that was saved. Saving is atomic and keeps the target's permissions (safe_save.py).
+A file is checked before it is built: its size, the parameters its configuration claims (counted by
+arithmetic, never by building them) against what the file can hold, then every matrix's shape.
 """
-import glob
 import json
 import math
-import os
 import random
-import re
-import stat
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from numbers import Real
 from pathlib import Path
 
 from .autograd import Value
-from .embeddings import GPTConfig, init_state_dict
+from .embeddings import GPTConfig
 from .resources import data_file
+from .safe_save import check_writable, write_atomically  # noqa: F401 (check_writable: for callers)
 from .tokenizer import Tokenizer
 
 FORMAT = 'microgpt checkpoint'
 VERSION = 1
 SHIPPED = data_file('checkpoint.json')
+MAX_PARAMS = 2_000_000  # 500 times the course's model; its Values take about 1 GB in memory
+MAX_BYTES = 100_000_000  # a checkpoint of MAX_PARAMS parameters takes about 50 MB
 HOW_TO_MAKE = 'make one with `python -m microgpt train --save PATH` (or `python course.py checkpoint`)'
 
 
@@ -43,34 +41,9 @@ class Checkpoint:
     rng: random.Random = None
 
 
-SPECIAL = {stat.S_IFIFO: 'FIFO (named pipe)', stat.S_IFCHR: 'character device', stat.S_IFBLK: 'block device',
-           stat.S_IFSOCK: 'socket'}
-
-
-def check_writable(path):
-    """Fail now, not after a long training, if a checkpoint cannot be written to `path`.
-    Returns the file that will be written: a symbolic link's target, so that the link stays a link."""
-    path = Path(path)
-    if path.is_dir():
-        raise CheckpointError(f"{path} is a directory: give a file name, e.g. {path / 'checkpoint.json'}")
-    target = Path(os.path.realpath(path))
-    if target.exists() and not target.is_file():
-        kind = SPECIAL.get(stat.S_IFMT(target.stat().st_mode), 'special file')
-        raise CheckpointError(f"{path} is a {kind}, not a regular file: a checkpoint is saved only as a regular "
-                              "file (give another file name)")
-    folder = target.parent if path.is_symlink() else path.parent  # named as the user gave it
-    if not folder.is_dir():
-        raise CheckpointError(f"cannot save to {path}: the folder {folder} does not exist (create it first)")
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as e:
-        raise CheckpointError(f"cannot save to {path}: the folder {folder} is not writable ({e.strerror})") from None
-    return target
-
-
-def save_checkpoint(path, state_dict, config, tokenizer, training=None, rng=None):
-    "Write the model to `path` as JSON, atomically. `rng`, if given, lets sampling continue its stream."
+def save_checkpoint(path, state_dict, config, tokenizer, training=None, rng=None, unchanged_since=False):
+    """Write the model to `path` as JSON, atomically (safe_save.py). `rng`, if given, lets sampling continue
+    its stream; `unchanged_since`, a fingerprint, refuses to replace a file another process wrote meanwhile."""
     weights = {name: [[p.data for p in row] for row in mat] for name, mat in state_dict.items()}
     if not all(math.isfinite(x) for mat in weights.values() for row in mat for x in row):
         raise CheckpointError("the weights hold NaN or infinity (training diverged): "
@@ -79,44 +52,7 @@ def save_checkpoint(path, state_dict, config, tokenizer, training=None, rng=None
             'training': training or {}, 'state_dict': weights}
     if rng is not None:
         data['rng_state'] = rng.getstate()
-    path = check_writable(path)
-    _remove_stale_temporary_files(path)
-    # The process id in the name tells a later save whether this file's writer is still running.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{os.getpid()}-', suffix='.tmp')
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes a private file; a checkpoint is an ordinary one
-        with os.fdopen(fd, 'w', encoding='utf-8', newline='\n') as f:  # the same bytes on Windows
-            json.dump(data, f, indent=1)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)  # atomic: the old file stays whole until the new one is complete
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def _remove_stale_temporary_files(path):
-    "Delete the temporary files of earlier saves to `path` whose process died mid-save (killed, power cut)."
-    pattern = re.compile(re.escape(f'.{path.name}.') + r'(?:(\d+)-)?\w+\.tmp')
-    for leftover in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'):
-        match = pattern.fullmatch(leftover.name)
-        if match and not (match[1] and _running(int(match[1]))):
-            try:
-                leftover.unlink()
-            except OSError:  # gone already, or (on Windows) still open in a running process
-                pass
-
-
-def _running(pid):
-    if os.name == 'nt':  # Windows refuses to delete a file that a running process holds open
-        return False
-    try:
-        os.kill(pid, 0)  # signal 0 only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, and belongs to another user
-        return True
-    return True
+    return write_atomically(path, lambda f: json.dump(data, f, indent=1), unchanged_since)
 
 
 def load_checkpoint(path=None):
@@ -124,11 +60,20 @@ def load_checkpoint(path=None):
     path = SHIPPED if path is None else Path(path)
     if not path.is_file():
         raise CheckpointError(f"no checkpoint at {path}: {HOW_TO_MAKE}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise CheckpointError(f"{path} holds {size:,} bytes, more than any checkpoint this code loads "
+                              f"({MAX_BYTES:,}): it is not a microgpt checkpoint, or its model is too large")
     try:
         data = json.loads(path.read_text(encoding='utf-8-sig'), parse_constant=_reject_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise CheckpointError(f"{path} is not a checkpoint (corrupt or not JSON: {e}): {HOW_TO_MAKE}") from None
+    except RecursionError:
+        raise CheckpointError(f"{path} is not a checkpoint (its JSON is nested too deeply to read): "
+                              f"{HOW_TO_MAKE}") from None
     except ValueError as e:
+        if 'int_max_str_digits' in str(e):  # Python refuses to read a whole number of thousands of digits
+            e = 'the file holds a whole number thousands of digits long, which no weight or setting is'
         raise CheckpointError(f"{path}: {e}") from None
     if not isinstance(data, dict) or data.get('format') != FORMAT:
         raise CheckpointError(f"{path} is JSON but not a microgpt checkpoint: {HOW_TO_MAKE}")
@@ -136,7 +81,7 @@ def load_checkpoint(path=None):
         raise CheckpointError(f"{path} is checkpoint version {data.get('version')!r}; this code reads version "
                               f"{VERSION}: {HOW_TO_MAKE}")
     try:
-        config = _config(data.get('config'))
+        config = _config(data.get('config'), size)
         tokenizer = _tokenizer(data.get('chars'), config)
         state_dict = _state_dict(data.get('state_dict'), config)
         rng = _rng(data['rng_state']) if 'rng_state' in data else None
@@ -149,14 +94,38 @@ def _reject_constant(name):
     raise ValueError(f"the file holds {name}, which no trained weight can be")
 
 
-def _config(config):
+def _config(config, size):
     names = {f.name for f in fields(GPTConfig)}
     if not isinstance(config, dict) or set(config) != names:
         raise CheckpointError(f"'config' must hold exactly {sorted(names)}")
     try:
-        return GPTConfig(**config)
+        config = GPTConfig(**config)
     except ValueError as e:
         raise CheckpointError(f"bad config: {e}") from None
+    count = num_params(config)  # arithmetic only: building the model first could exhaust the memory
+    if count > MAX_PARAMS:
+        raise CheckpointError(f"its config makes a model of {count:,} parameters, more than this code loads "
+                              f"({MAX_PARAMS:,}): the file was edited or damaged, or is not for this course")
+    if 2 * count > size:  # each number takes at least two characters: a digit and a comma
+        raise CheckpointError(f"its config claims {count:,} parameters, which {size:,} bytes cannot hold "
+                              f"(the file is cut short or was edited): {HOW_TO_MAKE}")
+    return config
+
+
+def num_params(config):
+    "How many numbers the model of this configuration has (as init_state_dict makes it), without making it."
+    c = config
+    return (2 * c.vocab_size + c.block_size) * c.n_embd + c.n_layer * 12 * c.n_embd ** 2
+
+
+def shapes(config):
+    "(rows, columns) of every matrix, by name, in init_state_dict's order."
+    c, d = config, config.n_embd
+    found = {'wte': (c.vocab_size, d), 'wpe': (c.block_size, d), 'lm_head': (c.vocab_size, d)}
+    for i in range(c.n_layer):
+        found.update({f'layer{i}.attn_{w}': (d, d) for w in ('wq', 'wk', 'wv', 'wo')})
+        found.update({f'layer{i}.mlp_fc1': (4 * d, d), f'layer{i}.mlp_fc2': (d, 4 * d)})
+    return found
 
 
 def _tokenizer(chars, config):
@@ -170,11 +139,11 @@ def _tokenizer(chars, config):
 
 def _state_dict(weights, config):
     "The weights as Values, after checking that every matrix has the shape the configuration asks for."
-    shapes = {name: (len(mat), len(mat[0])) for name, mat in init_state_dict(config, random.Random(0)).items()}
-    if not isinstance(weights, dict) or set(weights) != set(shapes):
-        raise CheckpointError(f"'state_dict' must hold exactly the matrices {sorted(shapes)}")
+    expected = shapes(config)
+    if not isinstance(weights, dict) or set(weights) != set(expected):
+        raise CheckpointError(f"'state_dict' must hold exactly the matrices {sorted(expected)}")
     state_dict = {}
-    for name, (rows, cols) in shapes.items():
+    for name, (rows, cols) in expected.items():
         mat = weights[name]
         if (not isinstance(mat, list) or len(mat) != rows
                 or not all(isinstance(row, list) and len(row) == cols for row in mat)):

@@ -14,22 +14,19 @@ import argparse
 import math
 import os
 import random
-import signal
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 from .checkpoint import SHIPPED, CheckpointError, load_checkpoint
 from .embeddings import GPTConfig
+from .interrupts import interrupts
 from .optim import TrainingDiverged
 from .resources import trained_checkpoint
-from .sample import check_temperature
+from .sample import SMALLEST_TEMPERATURE, check_temperature
 from .train_command import note, print_samples, run_train
 
 DEFAULTS = GPTConfig()
 WORDS = {int: 'a whole number', float: 'a number'}
-SMALLEST_TEMPERATURE = 1e-300  # below this, dividing the scores by it overflows
 
 
 class UsageError(Exception):
@@ -60,14 +57,13 @@ def temperature(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    try:
-        check_temperature(value)
-    except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(f"must be 0 (greedy) or a positive, finite number, got {text}") from None
     if 0 < value < SMALLEST_TEMPERATURE:
         raise argparse.ArgumentTypeError(f"{text} is too small to divide the scores by: use 0 for greedy "
                                          f"sampling, or at least {SMALLEST_TEMPERATURE:g}")
-    return value
+    try:
+        return check_temperature(value)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"must be 0 (greedy) or a positive, finite number, got {text}") from None
 
 
 def make_parser():
@@ -143,8 +139,13 @@ def describe(error):
 def main(argv=None):
     "Run a command; returns the exit status (0, 2 for bad input or a failure, 130 when interrupted)."
     try:
-        with sigterm_interrupts():
-            args = make_parser().parse_args(argv)
+        with interrupts():  # Ctrl-C, SIGTERM and SIGHUP stop a command; the model trained so far is kept
+            parser = make_parser()
+            argv = sys.argv[1:] if argv is None else argv
+            if not argv:  # no command: say what there is, as `--help` does
+                print(parser.format_help(), end='')
+                return 0
+            args = parser.parse_args(argv)
             return run_train(args) if args.command == 'train' else run_sample(args)
     except BrokenPipeError:
         # The reader stopped reading (`... | head -1`): stop quietly, as command-line tools do. Point
@@ -154,19 +155,10 @@ def main(argv=None):
     except (UsageError, CheckpointError, TrainingDiverged, OSError, ValueError) as e:
         note(f'error: {describe(e)}')
         return 2
+    except MemoryError:
+        note('error: out of memory: choose a smaller model (--n-embd, --n-layer, --block-size), fewer '
+             '--num-samples, or close other programs')
+        return 2
     except KeyboardInterrupt:
         note('error: interrupted')
         return 130
-
-
-@contextmanager
-def sigterm_interrupts():
-    "SIGTERM (`kill`, a job scheduler) stops a command as Ctrl-C does, so the trained model is kept."
-    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -13,6 +13,7 @@ import random
 import numpy as np
 
 from .autograd import Value
+from .optim import TrainingDiverged, _diverged
 from .sample import check_temperature
 
 # %% ../chapters/09_efficiency.ipynb #625793e3
@@ -387,6 +388,9 @@ def train(docs, tokenizer, params, config, optimizer, num_steps):
     for step in range(num_steps):
         tokens = tokenizer.sequence(docs[step % len(docs)], config.block_size)
         loss = loss_and_grad(tokens, params, config)
+        if not math.exp(-loss) > 0:  # NaN, or a target's probability of 0:
+            reason = f'the loss is {loss:.4g}'  # the scalar engine's log(0)
+            raise TrainingDiverged(_diverged(step + 1, optimizer, reason))
         optimizer.step(cosine_lr(step, num_steps, optimizer.lr))
         yield step + 1, loss
 

@@ -202,4 +202,6 @@ def mean_loss(docs, tokenizer, state_dict, config):
             )
             total -= math.log(probs[tokens[pos + 1]])
             count += 1
+    if not count:  # a mean of nothing
+        raise ValueError("mean_loss needs at least one document, got none")
     return total / count

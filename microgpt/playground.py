@@ -16,19 +16,16 @@ A `reset` button returns every control to its start. The logic lives here, not i
 import random
 from pathlib import Path
 
-import numpy as np
-
 from . import fast
 from .checkpoint import load_checkpoint
+from .optim import TrainingDiverged
 from .tokenizer import load_docs
-from .plots import PETROFF10, nice_top, png
+from .playground_pictures import inside_picture, loss_picture  # noqa: F401 (part of the page's logic)
 from .widgets import label_sliders, names_at_temperature, names_report, picture_place, show_picture
 
 DATA = Path(__file__).resolve().parent.parent / 'data' / 'names.txt'
 START = {'temperature': 0.5, 'learning_rate': 0.01, 'name': 'emma'}  # where every control starts
 STEPS = 500  # the reference run's length, so the start retrains exactly the reference run
-SMOOTH = 20  # the loss curve is a moving mean over this many steps (one name per step is noisy)
-FONT = 15    # points, for every figure: legible on a projector
 
 
 class Model:
@@ -51,13 +48,19 @@ def names(model, temperature):
 
 
 def retrain(model, lr, steps=STEPS):
-    "The reference recipe (seed 42) retrained with the fast engine at peak learning rate lr: the losses."
+    """The reference recipe (seed 42) retrained with the fast engine at peak learning rate lr: the losses
+    (fewer than `steps` if training diverged, which fast.train stops as the scalar engine does)."""
     rng = random.Random(42)
     docs = load_docs(model.data)
     rng.shuffle(docs)
     params = fast.init_params(model.config, rng)
-    return [loss for _, loss in fast.train(docs, model.tokenizer, params, model.config,
-                                           fast.Adam(params, lr=lr), steps)]
+    losses = []
+    try:
+        for _, loss in fast.train(docs, model.tokenizer, params, model.config, fast.Adam(params, lr=lr), steps):
+            losses.append(loss)
+    except TrainingDiverged:  # the picture shows the run up to where it diverged
+        pass
+    return losses
 
 
 def look_inside(model, text):
@@ -82,65 +85,6 @@ def look_inside(model, text):
     letters = model.tokenizer.chars + ['end']
     return {'tokens': ['BOS'] + list(text), 'probs': dict(zip(letters, probs.tolist())),
             'attention': caches[1][1][4]}
-
-
-# --- Pictures -----------------------------------------------------------------------------------
-
-def _figure(width, height):
-    import matplotlib.pyplot as plt
-    plt.rcParams.update({'font.size': FONT})
-    return plt.figure(figsize=(width, height))
-
-
-def _done(fig):
-    import matplotlib.pyplot as plt
-    fig.tight_layout()
-    data = png(fig)
-    plt.close(fig)
-    return data
-
-
-def loss_picture(losses, reference, lr):
-    "The loss of a retraining run against the reference run's, both smoothed, as PNG bytes."
-    fig = _figure(11, 4.2)
-    ax = fig.add_subplot()
-    window = np.ones(SMOOTH) / SMOOTH
-    steps = range(SMOOTH, len(losses) + 1)
-    ax.plot(steps, np.convolve(reference, window, mode='valid'), color='0.6', lw=2, label='reference run (lr 0.01)')
-    smoothed = np.convolve(np.nan_to_num(losses, nan=1e3, posinf=1e3), window, mode='valid')
-    ax.plot(steps, smoothed, color=PETROFF10[0], lw=3, label=f'lr {lr:g}')
-    ax.set_ylim(1.5, 6.0)  # the reference run stays readable; a diverging run leaves at the top
-    off = ' (rose above 6: off the picture)' if smoothed.max() > 6.0 else ''
-    ax.set(xlabel='step', ylabel=f'loss (mean of {SMOOTH} steps)',
-           title=f'learning rate {lr:g}: loss {losses[-1]:.4f} after {len(losses)} steps{off}')
-    ax.legend(loc='upper right')
-    return _done(fig)
-
-
-def inside_picture(inside):
-    "The next-letter probabilities (bars) and each head's attention weights (heat maps), as PNG bytes."
-    probs, attention, tokens = inside['probs'], inside['attention'], inside['tokens']
-    n_head = len(attention)
-    fig = _figure(11, 5.2)
-    grid = fig.add_gridspec(2, n_head, height_ratios=[1, 1.25])
-    bars = fig.add_subplot(grid[0, :])
-    letters = list(probs)
-    bars.bar(range(len(letters)), list(probs.values()), color=PETROFF10[0])
-    bars.set_xticks(range(len(letters)), [l if l != 'end' else '.' for l in letters])
-    best = max(probs, key=probs.get)
-    bars.set(ylim=(0, nice_top(probs[best])), ylabel='probability',  # axis scaled to the data
-             title=f'after "{"".join(tokens[1:])}": next letter (. = end), most likely {best!r} {probs[best]:.0%}')
-    for h in range(n_head):
-        ax = fig.add_subplot(grid[1, h])
-        ax.imshow(attention[h], vmin=0, vmax=1, cmap='Blues')
-        ticks = range(len(tokens))
-        labels = ['^' if t == 'BOS' else t for t in tokens]
-        ax.set_xticks(ticks, labels)
-        ax.set_yticks(ticks, labels if h == 0 else [])
-        ax.set(title=f'head {h}', xlabel='looks at')
-        if h == 0:
-            ax.set_ylabel('position (^ = start)')
-    return _done(fig)
 
 
 # --- The page -----------------------------------------------------------------------------------
@@ -174,7 +118,7 @@ class Playground:
                                                     continuous_update=False, style=label, layout=wide)
         self.name = widgets.Text(value=START['name'], description='the start of a name', style=label,
                                  continuous_update=True, layout={'width': '520px'})
-        self.reset_button = widgets.Button(description='reset', icon='undo', layout={'width': '140px'})
+        self.reset_button = widgets.Button(description='reset', layout={'width': '140px'})  # no icon font: nothing from a CDN
         self.names, self.inside_message = widgets.HTML(), widgets.HTML()
         self.loss, self.inside = picture_place(1100), picture_place(1100)
         self.tabs = widgets.Tab([widgets.VBox([self.temperature, self.names]),

@@ -117,3 +117,10 @@ class LossCurvePicture:
         self.ax.set_title(f'learning rate {lr:.4g}: final loss {losses[-1]:.4f}')
         self.fig.tight_layout()  # after the labels are set: the x label is never clipped
         return png(self.fig)
+
+    def diverged(self, lr):
+        "The picture of a run that fast.train stopped because it diverged: no curve, and the title says so."
+        self.line.set_data([], [])
+        self.ax.set_title(f'learning rate {lr:.4g}: training diverged (the updates grew too large)')
+        self.fig.tight_layout()
+        return png(self.fig)

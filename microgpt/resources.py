@@ -36,3 +36,4 @@ def user_folder():
 def trained_checkpoint():
     "Where `python -m microgpt train` saves its model unless told otherwise, and `sample` looks first."
     return user_folder() / 'trained.json'
+

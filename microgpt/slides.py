@@ -31,8 +31,12 @@ FOLDED = 35       # px of a folded input (a solution): its first line, which a c
 # Settings for RISE, stored in the notebook (RISE reads its `rise` metadata): start at the top,
 # let a slide that is taller than the screen scroll, and number the slides.
 RISE = {'start_slideshow_at': 'beginning', 'scroll': True, 'slideNumber': 'h.v', 'transition': 'none'}
+# Presenting runs the cells, and JupyterLab would autosave their new execution counts into the
+# chapter, leaving the instructor's checkout modified: the slides session never autosaves.
+PRESENTING = {('@jupyterlab', 'docmanager-extension', 'plugin'): {'autosave': False}}
 HEADING = re.compile(r'^(#{1,6})\s+\S')
 DIRECTIVE = re.compile(r'^#\|\s*default_exp\b')
+SET_UP = '# Set-up:'  # the first line of a chapter's install cell (lite/install_cell.py)
 
 
 def _source(cell):
@@ -143,8 +147,10 @@ def slide_types(cells):
     for cell in cells:
         height = cell_height(cell)
         level = heading_level(cell)
-        if cell.get('cell_type') == 'code' and all(DIRECTIVE.match(l) for l in _source(cell).splitlines() if l.strip()):
-            kind, height = 'skip', 0  # nbdev's `#| default_exp NAME`: nothing to show an audience
+        source = _source(cell)
+        if cell.get('cell_type') == 'code' and (all(DIRECTIVE.match(l) for l in source.splitlines() if l.strip())
+                                                or source.startswith(SET_UP)):
+            kind, height = 'skip', 0  # nbdev's `#| default_exp NAME`, the install cell: nothing for an audience
         elif level:
             kind = 'slide' if level <= 2 or not types else 'subslide'
         elif not types or used + height > BUDGET:
@@ -181,3 +187,12 @@ def write(paths):
         tall = too_tall(nb['cells'])
         print(f'{path.name}: {"written" if changed else "unchanged"}; {slide_types(nb["cells"]).count("slide")} '
               f'slides' + (f'; taller than a screen (scrolls): cells {tall}' if tall else ''))
+
+
+def presenting_settings(folder):
+    "Write JupyterLab's user settings for presenting into folder (used as JUPYTERLAB_SETTINGS_DIR)."
+    for (scope, extension, plugin), values in PRESENTING.items():
+        path = Path(folder, scope, extension, f'{plugin}.jupyterlab-settings')
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding='utf-8')
+    return Path(folder)

@@ -13,6 +13,10 @@ def load_docs(path=None):
     """Read a UTF-8 text file with one document per line, skipping blank lines
     (default: the course's names)."""
     path = data_file('names.txt') if path is None else Path(path)
+    if path.exists() and not path.is_file():  # a folder, FIFO or device
+        kind = 'a folder' if path.is_dir() else 'not a regular file'
+        raise ValueError(f"{path} is {kind}: pass a UTF-8 text file with one "
+                         "document per line (the course ships data/names.txt)")
     if not path.is_file():
         raise FileNotFoundError(
             f"no data file at {path}: pass a UTF-8 text file with one "
@@ -98,6 +102,8 @@ class Tokenizer:
 
     def decode(self, ids):
         for i in ids:
+            if not hasattr(i, '__index__'):  # 1.0 or '1' names no token
+                raise TypeError(f"token ids are whole numbers, got {i!r}")
             if not 0 <= i < self.vocab_size:
                 raise ValueError(
                     f"token id {i} is outside the vocabulary "

@@ -1,25 +1,31 @@
 """`python -m microgpt train`: train, print, save, sample, and keep the trained model whatever happens.
 
-The model is saved before the samples are drawn, so nothing after training can lose it. If the save
-fails (a full disk, a folder made read-only meanwhile) the model goes to a fallback file and the error
-says where. Ctrl-C or SIGTERM during training keeps the model trained so far; during a save, it takes
-effect once the file is complete (a fraction of a second), so it never throws the trained model away.
+A model that cannot fit in this machine's memory is refused before training. The model is saved before
+the samples are drawn, so nothing after training can lose it. If the save fails (a full disk, a folder
+made read-only meanwhile) the model goes to a fallback file in a new private folder and the error says
+where. A target that another run saved to meanwhile is kept, and this model goes beside it (NAME.2.json).
+The default target's previous model is kept as trained.previous.json. Ctrl-C, SIGTERM or SIGHUP during
+training keeps the model trained so far (and every later signal waits for that save, interrupts.py);
+during a save, it takes effect once the file is complete. A long run also keeps the model trained so far
+every KEEP_EVERY seconds, so even `kill -9` loses at most that much training.
 """
-import os
 import random
-import signal
 import sys
-import tempfile
-import threading
-from contextlib import contextmanager
+import time
 from pathlib import Path
 
-from .checkpoint import CheckpointError, check_writable, save_checkpoint
+from .checkpoint import CheckpointError, save_checkpoint
 from .embeddings import GPTConfig, init_state_dict, parameters
+from .interrupts import signals_held
+from .memory import check_fits
 from .optim import Adam, train
 from .resources import trained_checkpoint
+from .safe_save import TargetChanged, UnsafeTarget, check_writable, fingerprint, keep_previous, private_file, \
+    sibling
 from .sample import sample
 from .tokenizer import Tokenizer, load_docs
+
+KEEP_EVERY = 60.0  # seconds between saves of the model trained so far, in a long run
 
 
 def run_train(args):
@@ -29,26 +35,35 @@ def run_train(args):
         GPTConfig(**shape)  # check the shape before reading any data
     except ValueError as e:
         raise ValueError(str(e).replace('n_embd', '--n-embd').replace('n_head', '--n-head')) from None
-    target = args.save or default_target()
-    check_writable(target)
+    target = check_writable(args.save or default_target())
+    seen = fingerprint(target)  # to notice another run saving here while this one trains
     rng = random.Random(args.seed)
     docs = load_docs(args.data)
     rng.shuffle(docs)
     tokenizer = Tokenizer.from_docs(docs)
     config = GPTConfig(vocab_size=tokenizer.vocab_size, **shape)
+    check_fits(config)
     state_dict = init_state_dict(config, rng)
     params = parameters(state_dict)
     print(f'num docs: {len(docs)}\nvocab size: {tokenizer.vocab_size}\nnum params: {len(params)}', flush=True)
     model, losses = (state_dict, config, tokenizer), []
     record = {'data': Path(args.data or 'names.txt').name, 'seed': args.seed, 'steps': args.steps, 'lr': args.lr,
               'losses': losses}
+    partial = Path(target).with_name(f'{Path(target).stem}.interrupted.json')
+    so_far = lambda: dict(record, steps=len(losses), planned_steps=args.steps)  # noqa: E731
+    last_kept, kept_partial = time.monotonic(), False
     try:
         for _, loss in progress(train(docs, tokenizer, state_dict, config, Adam(params, lr=args.lr), args.steps),
                                 args.steps):
             losses.append(loss)
+            if time.monotonic() - last_kept >= KEEP_EVERY and len(losses) < args.steps:
+                kept_partial |= save_somewhere([partial], model, so_far(), rng)[0] is not None
+                last_kept = time.monotonic()  # a long run killed late keeps all but this much
     except KeyboardInterrupt:
-        return keep_interrupted(target, model, dict(record, steps=len(losses), planned_steps=args.steps), rng)
-    status = keep(target, model, record, rng, sample_hint(args.save, target))
+        return keep_interrupted(partial, model, so_far(), rng)
+    status = keep(target, model, record, rng, args.save is None, seen)
+    if kept_partial and partial.is_file():  # superseded by the finished model
+        partial.unlink()
     print_samples(*model, args, rng)
     return status
 
@@ -90,37 +105,53 @@ def progress_bar(total):
     return tqdm(total=total, desc='training', unit='step', file=sys.stdout, dynamic_ncols=True)
 
 
-def sample_hint(chosen, target):
-    if chosen:
-        return f'`python -m microgpt sample --checkpoint {target}` samples from it'
-    return '`python -m microgpt sample` samples from it'
-
-
-def keep(target, model, record, rng, hint):
-    "Save to target, else to a fallback file; say where on stderr. Returns the exit status."
-    fallback = Path(tempfile.gettempdir()) / f'microgpt-trained-{os.getpid()}.json'
-    saved, errors, interrupted = save_somewhere([target, fallback], model, record, rng)
+def keep(target, model, record, rng, default, seen):
+    "Save to target, else beside it or to a fallback file; say where on stderr. Returns the exit status."
+    previous = None
+    if default and fingerprint(target) == seen:
+        try:
+            previous = keep_previous(target)
+        except (OSError, UnsafeTarget, UnicodeDecodeError):  # the old model stays where it is, replaced
+            pass
+    saved, errors, interrupted = save_somewhere([target], model, record, rng, seen)
+    if saved is None:
+        try:  # another run saved to target meanwhile: keep both, side by side
+            place = sibling(target) if errors[0] == TAKEN else private_file(target.name)
+        except (OSError, UnsafeTarget):
+            place = private_file(target.name)
+        saved, more, late = save_somewhere([place], model, record, rng)
+        errors, interrupted = errors + more, interrupted or late
+    sample_it = f'`python -m microgpt sample --checkpoint {saved}` samples from it'
     if saved == target:
-        note(f'saved the trained model to {target}: {hint}')
+        kept = f' (the previous model is kept at {previous})' if previous else ''
+        note(f"saved the trained model to {target}{kept}: "
+             + ('`python -m microgpt sample` samples from it' if default else sample_it))
+    elif saved and errors[0] == TAKEN:
+        note(f'error: {target} was saved by another run while this one trained: it is kept, and this model '
+             f'is saved at {saved} ({sample_it})')
     elif saved:
         note(f'error: could not save to {target} ({errors[0]}); the trained model is saved at {saved} instead: '
-             f'`python -m microgpt sample --checkpoint {saved}` samples from it')
+             + sample_it)
     else:
         note(f"error: could not save the trained model ({'; '.join(errors)}): only the samples below are left; "
              'train again with --save PATH on a disk that has room')
+    return stop_if(interrupted, 0 if saved == target else 2)
+
+
+def stop_if(interrupted, status):
     if interrupted:  # Ctrl-C or SIGTERM came during the save, which was finished first
         raise KeyboardInterrupt
-    return 0 if saved == target else 2
+    return status
 
 
-def keep_interrupted(target, model, record, rng):
-    "Ctrl-C or SIGTERM during training: save what was trained so far next to the target (or in temp)."
+def keep_interrupted(partial, model, record, rng):
+    "Ctrl-C, SIGTERM or SIGHUP during training: save what was trained so far next to the target (or in temp)."
     if not record['losses']:
         note('error: interrupted before the first step: nothing to save')
         return 130
-    partial = Path(target).with_name(f'{Path(target).stem}.interrupted.json')
-    fallback = Path(tempfile.gettempdir()) / f'microgpt-interrupted-{os.getpid()}.json'
-    saved, errors, _ = save_somewhere([partial, fallback], model, record, rng)
+    saved, errors, _ = save_somewhere([partial], model, record, rng)
+    if saved is None:
+        saved, _, _ = save_somewhere([private_file(partial.name)], model, record, rng)
     done = f"interrupted after step {record['steps']} of {record['planned_steps']}"
     if saved:
         note(f'error: {done}: the model trained so far is saved at {saved} '
@@ -130,34 +161,23 @@ def keep_interrupted(target, model, record, rng):
     return 130
 
 
-def save_somewhere(places, model, record, rng):
+TAKEN = 'saved by another run'
+
+
+def save_somewhere(places, model, record, rng, seen=False):
     """Try each place in turn. Returns the place saved to (or None), the reasons the others failed, and
     whether Ctrl-C or SIGTERM came meanwhile."""
     errors = []
     with signals_held() as received:
         for place in places:
             try:
-                save_checkpoint(place, *model, record, rng)
+                save_checkpoint(place, *model, record, rng, unchanged_since=seen)
                 return place, errors, bool(received)
-            except (OSError, CheckpointError) as e:
+            except TargetChanged:
+                errors.append(TAKEN)
+            except (OSError, CheckpointError, UnsafeTarget) as e:
                 errors.append(e.strerror if isinstance(e, OSError) and e.strerror else str(e))
     return None, errors, bool(received)
-
-
-@contextmanager
-def signals_held():
-    "Ctrl-C and SIGTERM during a save are noted in the list yielded, not acted on: the save is finished first."
-    received = []
-    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
-        yield received
-        return
-    previous = {s: signal.signal(s, lambda signum, frame: received.append(signum))
-                for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield received
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 def print_samples(state_dict, config, tokenizer, args, rng):
@@ -168,4 +188,7 @@ def print_samples(state_dict, config, tokenizer, args, rng):
 
 def note(message):
     "Where files went and what went wrong: stderr, so that stdout holds only the run itself."
-    print(message, file=sys.stderr, flush=True)
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except OSError:  # the terminal is gone (SIGHUP): the files are saved all the same
+        pass

@@ -24,6 +24,7 @@ import html
 import math
 import random
 
+from .optim import TrainingDiverged
 from .plots import LossCurvePicture, PathsPicture, distribution_figure, distribution_pictures  # noqa: F401
 from .sample import next_token_probs
 
@@ -240,7 +241,10 @@ def fast_learning_rate_slider(retrain, value=1e-2):
 
     def show(lr):
         if lr not in cache:
-            cache[lr] = picture.png(retrain(lr), lr)
+            try:
+                cache[lr] = picture.png(retrain(lr), lr)
+            except TrainingDiverged:  # fast.train stops a diverging run, as the scalar engine does
+                cache[lr] = picture.diverged(lr)
         show_picture(image, cache[lr], f'the loss of a training run at learning rate {lr:g}, step by step')
 
     slider = _log_slider('learning rate (fast)', value, -4, 0, show)

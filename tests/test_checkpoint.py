@@ -1,11 +1,15 @@
 """Checkpoints: exact round trips, atomic saves, and clear errors for files that do not fit."""
 import json
 import random
+import subprocess
+import sys
 
 import pytest
 
+from conftest import ROOT
 from microgpt import checkpoint as ck
 from microgpt.checkpoint import CheckpointError, check_writable, load_checkpoint, save_checkpoint
+from microgpt.safe_save import UnsafeTarget
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.sample import sample
 from microgpt.tokenizer import Tokenizer
@@ -66,9 +70,9 @@ def test_diverged_weights_are_not_saved(tmp_path):
 
 
 def test_unwritable_places_are_named_before_work(tmp_path):
-    with pytest.raises(CheckpointError, match='does not exist'):
+    with pytest.raises(UnsafeTarget, match='does not exist'):
         check_writable(tmp_path / 'missing' / 'model.json')
-    with pytest.raises(CheckpointError, match='is a directory'):
+    with pytest.raises(UnsafeTarget, match='is a directory'):
         check_writable(tmp_path)
     check_writable(tmp_path / 'model.json')  # fine, and leaves nothing behind
     assert not list(tmp_path.iterdir())
@@ -123,3 +127,60 @@ def test_binary_garbage_is_a_clear_error(tmp_path):
     path.write_bytes(b'\x80\x02\x63pickle')
     with pytest.raises(CheckpointError, match='corrupt or not JSON'):
         load_checkpoint(path)
+
+
+def tiny_file_of_a_huge_model(path, **config):
+    "A checkpoint of a few hundred bytes whose configuration claims an enormous model."
+    sizes = {**dict(vocab_size=6, n_embd=4, n_head=2, n_layer=1, block_size=5), **config}
+    path.write_text(json.dumps({'format': 'microgpt checkpoint', 'version': 1, 'config': sizes, 'chars': 'abcde',
+                                'state_dict': {}}), encoding='utf-8')
+    return path
+
+
+UNDER_A_MEMORY_LIMIT = '''
+import resource, sys
+sys.path.insert(0, {root!r})
+from microgpt.checkpoint import CheckpointError, load_checkpoint
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GB of address space for the whole process
+try:
+    load_checkpoint(sys.argv[1])
+except CheckpointError as e:
+    print(e)
+'''
+
+
+@pytest.mark.skipif(sys.platform != 'linux', reason='RLIMIT_AS limits memory on Linux')
+@pytest.mark.parametrize('field', ['n_layer', 'block_size'])
+def test_a_tiny_file_claiming_a_huge_model_is_refused_without_building_it(field, tmp_path):
+    path = tiny_file_of_a_huge_model(tmp_path / 'model.json', **{field: 10 ** 12})
+    assert path.stat().st_size < 200
+    result = subprocess.run([sys.executable, '-c', UNDER_A_MEMORY_LIMIT.format(root=str(ROOT)), str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stderr == ''
+    assert result.stdout.startswith(f'{path}: its config makes a model of ') and 'more than this code loads' in result.stdout
+
+
+def test_a_file_too_small_for_the_model_it_claims_is_refused(tmp_path):
+    path = tiny_file_of_a_huge_model(tmp_path / 'model.json', n_embd=200, n_head=4)  # 483,400 parameters
+    with pytest.raises(CheckpointError, match='its config claims 483,400 parameters, which 1[0-9]{2} bytes cannot hold'):
+        load_checkpoint(path)
+
+
+def test_a_file_larger_than_any_checkpoint_is_refused_unread(saved, monkeypatch):
+    path, _ = saved
+    monkeypatch.setattr(ck, 'MAX_BYTES', 1000)
+    monkeypatch.setattr(ck.Path, 'read_text', lambda *a, **k: pytest.fail('the file was read'))
+    with pytest.raises(CheckpointError, match=r'bytes, more than any checkpoint this code loads \(1,000\)'):
+        load_checkpoint(path)
+
+
+@pytest.mark.parametrize('text, message', [
+    ('[' * 100_000 + ']' * 100_000, 'its JSON is nested too deeply to read'),
+    ('{"format": "microgpt checkpoint", "version": ' + '7' * 5000 + '}', 'a whole number thousands of digits long'),
+])
+def test_json_that_python_refuses_is_a_clear_error(tmp_path, text, message):
+    path = tmp_path / 'model.json'
+    path.write_text(text, encoding='utf-8')
+    with pytest.raises(CheckpointError) as err:
+        load_checkpoint(path)
+    assert message in str(err.value) and 'set_int_max_str_digits' not in str(err.value)

@@ -126,7 +126,6 @@ def test_every_flag_has_help(capsys):
     (['train', '--save', 'no/such/folder/model.json'], 'the folder no/such/folder does not exist'),
     (['sample', '--checkpoint', 'no/such/model.json'], 'no checkpoint at no/such/model.json'),
     (['fly'], "invalid choice: 'fly'"),
-    ([], 'the following arguments are required: command'),
 ])
 def test_bad_input_is_one_line_before_any_work(args, message, capsys):
     status, out, err = run(args, capsys)
@@ -137,6 +136,12 @@ def test_bad_input_is_one_line_before_any_work(args, message, capsys):
 def test_save_to_a_folder_is_refused_before_training(tmp_path, capsys):
     status, out, err = run(['train', '--save', str(tmp_path)], capsys)
     assert status == 2 and out == [] and 'is a directory' in err
+
+
+def test_no_command_prints_the_usage():
+    result = subprocess.run([sys.executable, '-m', 'microgpt'], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == ''
+    assert result.stdout.startswith('usage: python -m microgpt') and '{train,sample}' in result.stdout
 
 
 def test_python_dash_m_exits_2_without_a_traceback():
@@ -189,3 +194,21 @@ def test_piped_output_is_the_line_by_line_run(own_home):
     out, _ = process.communicate(timeout=60)
     expected = recipe(ROOT / 'data' / 'names.txt', 4, 3, 0.02, 8, 2, 2, 5, 0.8, 3)
     assert process.returncode == 0 and out == ('\n'.join(expected) + '\n').encode()
+
+
+UNDER_A_MEMORY_LIMIT = ('import resource, runpy, sys; sys.path.insert(0, {root!r}); '
+                        'resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); '
+                        'runpy.run_module("microgpt", run_name="__main__", alter_sys=True)')
+
+
+@pytest.mark.skipif(sys.platform != 'linux', reason='RLIMIT_AS limits memory on Linux')
+@pytest.mark.parametrize('flag, value', [('--n-embd', '100000'), ('--n-layer', '1000000'),
+                                         ('--block-size', str(10 ** 8))])
+def test_a_model_too_large_for_memory_is_refused_before_training(flag, value, own_home):
+    result = subprocess.run([sys.executable, '-c', UNDER_A_MEMORY_LIMIT.format(root=str(ROOT)), 'train', flag, value,
+                             '--n-head', '1'], capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, MICROGPT_HOME=str(own_home)))
+    assert result.returncode == 2 and result.stdout == ''
+    assert re.fullmatch(r'error: a model of [\d,]+ parameters needs about [\d.e+]+ GB to train, and this machine '
+                        r'has [\d.e+-]+ GB free: choose a smaller --n-embd, --n-layer or --block-size\n',
+                        result.stderr), result.stderr[-500:]

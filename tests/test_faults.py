@@ -5,11 +5,13 @@ import errno
 import json
 import os
 import random
+import re
 import signal
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -126,10 +128,12 @@ def test_a_full_disk_keeps_the_trained_model_elsewhere(tmp_path, small_disk, mon
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         monkeypatch.setattr(ck.json, 'dump', no_space)
     status, out, err = run(['train', '--steps', '2', '--num-samples', '3', '--save', str(target)], capsys)
-    saved = fallback / f'microgpt-trained-{os.getpid()}.json'
+    [folder] = fallback.iterdir()
+    saved = folder / 'model.json'
     assert status == 2 and out.splitlines()[-4] == '--- inference ---'  # the samples are still shown
     assert err == (f'error: could not save to {target} (No space left on device); the trained model is saved at '
                    f'{saved} instead: `python -m microgpt sample --checkpoint {saved}` samples from it\n')
+    assert folder.name.startswith('microgpt-') and stat.S_IMODE(folder.stat().st_mode) == 0o700  # private
     assert load_checkpoint(saved).training['steps'] == 2
     assert target.read_bytes() == before and sorted(disk.iterdir()) == [target]  # old model whole, no temp file
 
@@ -311,3 +315,215 @@ def test_a_byte_order_mark_is_not_part_of_the_data(tmp_path, capsys):
     assert load_docs(data) == ['rex', 'fido']
     status, out, _ = run(['train', '--data', str(data), '--steps', '1', *TINY], capsys)
     assert status == 0 and 'vocab size: 8\n' in out  # r e x f i d o, and BOS
+
+
+# ---- Saves that cannot be turned against a file, nor lose one ------------------------------------------
+
+def failing_first_save(monkeypatch):
+    "The first save fails as a full disk does; later ones (the fallback) succeed."
+    real, calls = ck.json.dump, []
+
+    def dump(obj, f, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(obj, f, **kwargs)
+    monkeypatch.setattr(ck.json, 'dump', dump)
+
+
+@POSIX
+def test_planted_links_cannot_turn_the_fallback_save_against_a_file(tmp_path, monkeypatch, capsys):
+    shared = tmp_path / 'tmp'  # the temporary folder every user can write to
+    shared.mkdir()
+    monkeypatch.setattr(tempfile, 'tempdir', str(shared))
+    victim = tmp_path / 'victim.txt'
+    victim.write_text('precious', encoding='utf-8')
+    for kind in ('trained', 'interrupted'):  # the names another user could predict
+        (shared / f'microgpt-{kind}-{os.getpid()}.json').symlink_to(victim)
+    failing_first_save(monkeypatch)
+    target = tmp_path / 'model.json'
+    status, out, err = run(['train', '--steps', '1', '--save', str(target), *TINY], capsys)
+    assert victim.read_text(encoding='utf-8') == 'precious'
+    [folder] = [p for p in shared.iterdir() if not p.is_symlink()]
+    assert status == 2 and f'the trained model is saved at {folder / "model.json"} instead' in err
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and load_checkpoint(folder / 'model.json')
+
+
+@POSIX
+def test_a_private_checkpoint_stays_private(tmp_path, capsys):
+    target = tmp_path / 'model.json'
+    target.write_text('{}', encoding='utf-8')
+    target.chmod(0o600)
+    assert run(['train', '--steps', '1', '--save', str(target), *TINY], capsys)[0] == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600 and load_checkpoint(target).training['steps'] == 1
+
+
+@POSIX
+def test_a_read_only_checkpoint_is_refused_before_training(tmp_path, capsys):
+    target = tmp_path / 'model.json'
+    target.write_text('{"old": 1}', encoding='utf-8')
+    target.chmod(0o444)
+    status, out, err = run(['train', '--save', str(target), *TINY], capsys)
+    assert status == 2 and out == ''
+    assert err == (f'error: {target} is read-only: it is kept as it is (make it writable with `chmod u+w {target}` '
+                   'to replace it, or give another file name)\n')
+    assert target.read_text(encoding='utf-8') == '{"old": 1}' and sorted(tmp_path.iterdir()) == [target]
+
+
+def test_the_previous_default_model_is_kept(own_home, capsys):
+    assert run(['train', '--steps', '1', *TINY], capsys)[0] == 0
+    trained = own_home / 'trained.json'
+    first = trained.read_bytes()
+    status, _, err = run(['train', '--steps', '2', *TINY], capsys)
+    previous = own_home / 'trained.previous.json'
+    assert status == 0 and previous.read_bytes() == first and load_checkpoint(trained).training['steps'] == 2
+    assert err == (f'saved the trained model to {trained} (the previous model is kept at {previous}): '
+                   '`python -m microgpt sample` samples from it\n')
+
+
+@POSIX
+def test_concurrent_trainings_saving_to_one_path_keep_every_model(tmp_path):
+    target = tmp_path / 'model.json'
+    runs = [cli('train', '--steps', '60', '--seed', str(seed), '--num-samples', '1', '--save', str(target))
+            for seed in (1, 2, 3)]
+    errors = [process.communicate(timeout=300)[1] for process in runs]
+    models = sorted(p.name for p in tmp_path.iterdir())
+    assert models == ['model.2.json', 'model.3.json', 'model.json'], errors
+    assert sorted(load_checkpoint(tmp_path / m).training['seed'] for m in models) == [1, 2, 3]
+    assert sum('was saved by another run while this one trained: it is kept' in e for e in errors) == 2
+
+
+# ---- Signals: every one keeps the model -----------------------------------------------------------------
+
+def trained_to_step(process, step):
+    while not process.stdout.readline().startswith(f'step {step:4d} /'):
+        assert process.poll() is None, process.stderr.read()
+
+
+# The second signal comes while the first one's work is being kept (the moment a presenter's impatient
+# second Ctrl-C lands 1 to 20 ms after the first): sent from inside, so that it lands there every time.
+SECOND_SIGNAL = '''
+import os, runpy, signal, sys, time
+sys.path.insert(0, {root!r})
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import microgpt.train_command as train_command
+keep = train_command.keep_interrupted
+def twice(*args, **kwargs):
+    os.kill(os.getpid(), {second})
+    time.sleep(0.05)  # the signal's handler runs meanwhile
+    return keep(*args, **kwargs)
+train_command.keep_interrupted = twice
+runpy.run_module("microgpt", run_name="__main__", alter_sys=True)
+'''
+
+
+@POSIX
+@pytest.mark.parametrize('second', [signal.SIGINT, signal.SIGTERM], ids=['ctrl-c', 'sigterm'])
+def test_a_second_signal_soon_after_the_first_still_keeps_the_model(second, tmp_path):
+    target = tmp_path / 'model.json'
+    script = SECOND_SIGNAL.format(root=str(ROOT), second=int(second))
+    process = subprocess.Popen([sys.executable, '-c', script, 'train', '--save', str(target)], text=True,
+                               encoding='utf-8', stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    trained_to_step(process, 3)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 130
+    assert 'the model trained so far is saved at' in process.stderr.read()
+    assert load_checkpoint(tmp_path / 'model.interrupted.json').training['steps'] >= 3
+
+
+@POSIX
+def test_a_closed_terminal_keeps_the_model_trained_so_far(tmp_path):
+    target = tmp_path / 'model.json'
+    process = cli_at_a_terminal('train', '--save', str(target))
+    trained_to_step(process, 3)
+    process.send_signal(signal.SIGHUP)
+    assert process.wait(timeout=60) == 130
+    assert load_checkpoint(tmp_path / 'model.interrupted.json').training['steps'] >= 3
+
+
+KEEP_OFTEN = ('import runpy, sys; sys.path.insert(0, {root!r}); import microgpt.train_command as t; '
+              't.KEEP_EVERY = 0.0; runpy.run_module("microgpt", run_name="__main__", alter_sys=True)')
+
+
+@POSIX
+def test_a_long_run_killed_outright_keeps_the_model_trained_so_far(tmp_path):
+    target = tmp_path / 'model.json'
+    process = subprocess.Popen([sys.executable, '-c', KEEP_OFTEN.format(root=str(ROOT)), 'train', '--save',
+                                str(target)], text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    trained_to_step(process, 6)
+    process.kill()  # SIGKILL: no handler runs
+    process.wait(timeout=60)
+    record = load_checkpoint(tmp_path / 'model.interrupted.json').training
+    assert record['steps'] >= 5 and record['planned_steps'] == 500
+
+
+def test_a_finished_run_leaves_no_partial_model(tmp_path, monkeypatch, capsys):
+    import microgpt.train_command as train_command
+    monkeypatch.setattr(train_command, 'KEEP_EVERY', 0.0)
+    target = tmp_path / 'model.json'
+    assert run(['train', '--steps', '3', '--save', str(target), *TINY], capsys)[0] == 0
+    assert sorted(tmp_path.iterdir()) == [target]
+
+
+# ---- The library's own guards: one clear error, never a traceback from deep inside ---------------------
+
+def test_a_temperature_too_small_to_divide_by_is_refused_by_the_library():
+    from microgpt import fast
+    from microgpt.sample import next_token_probs
+    with pytest.raises(ValueError, match='too small to divide by: use 0 .greedy. or at least 1e-300'):
+        next_token_probs([1.0, 2.0], 1e-310)
+    ckpt = load_checkpoint()
+    with pytest.raises(ValueError, match='too small to divide by'):
+        fast.sample(fast.from_state_dict(ckpt.state_dict), ckpt.config, ckpt.tokenizer, 1e-310, random.Random(0))
+
+
+@pytest.mark.parametrize('lr', [1e6, float('nan')])
+def test_the_fast_engine_stops_on_divergence_as_the_scalar_one_does(lr):
+    from microgpt import fast
+    ckpt = load_checkpoint()
+    docs = load_docs()
+    params = fast.init_params(ckpt.config, random.Random(42))
+    diverged = rf'training diverged at step \d+ with learning rate {re.escape(f"{lr:g}")} '
+    with pytest.raises(TrainingDiverged, match=diverged):
+        for _ in fast.train(docs, ckpt.tokenizer, params, ckpt.config, fast.Adam(params, lr=lr), 50):
+            pass
+
+
+def test_decoding_a_token_id_that_is_not_whole_is_a_clear_error():
+    with pytest.raises(TypeError, match=r'token ids are whole numbers, got 1\.0'):
+        TOKENIZER.decode([1.0])
+
+
+def test_the_mean_loss_of_no_documents_is_a_clear_error():
+    from microgpt.optim import mean_loss
+    with pytest.raises(ValueError, match='mean_loss needs at least one document, got none'):
+        mean_loss([], TOKENIZER, small_model(), CONFIG)
+
+
+@POSIX
+@pytest.mark.parametrize('kind', ['folder', 'fifo', 'device'])
+def test_data_that_is_not_a_regular_file_is_named_for_what_it_is(kind, tmp_path, capsys):
+    path = tmp_path / kind
+    if kind == 'folder':
+        path.mkdir()
+    elif kind == 'fifo':
+        os.mkfifo(path)
+    else:
+        path = Path(os.devnull)
+    status, out, err = run(['train', '--data', str(path), *TINY], capsys)
+    what = 'a folder' if kind == 'folder' else 'not a regular file'
+    assert status == 2 and out == ''
+    assert err == (f'error: {path} is {what}: pass a UTF-8 text file with one document per line (the course '
+                   'ships data/names.txt)\n')
+
+
+def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
+    import microgpt.cli as cli_module
+
+    def exhausted(args):
+        raise MemoryError
+    monkeypatch.setattr(cli_module, 'run_train', exhausted)
+    status, out, err = run(['train'], capsys)
+    assert status == 2 and out == ''
+    assert err == ('error: out of memory: choose a smaller model (--n-embd, --n-layer, --block-size), fewer '
+                   '--num-samples, or close other programs\n')

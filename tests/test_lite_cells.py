@@ -1,6 +1,7 @@
 """The chapters' set-up cells, the README's links and the site's Pyodide staging (no browser needed)."""
 import importlib.util
 import json
+import re
 import shutil
 import sys
 import threading
@@ -37,7 +38,16 @@ def test_the_set_up_cell_asks_for_what_the_chapter_imports():
     assert needs['02_autograd.ipynb'] == ''
     assert "'numpy'" in needs['10_scale.ipynb'] and "'ipywidgets'" in needs['10_scale.ipynb']
     assert needs['01_derivatives.ipynb'] == "'matplotlib'"
-    assert REPOSITORY in install_cell.PIP_TARGET
+    assert install_cell.PIP_TARGET == f'microgpt-course[kernel]=={install_cell.VERSION}'  # a release, pinned
+    assert re.search(r'^version = "\d+\.\d+\.\d+"$', (ROOT / 'pyproject.toml').read_text(encoding='utf-8'), re.M)
+
+
+@pytest.mark.parametrize('path', WITH_CODE, ids=lambda p: p.stem)
+def test_the_set_up_cell_shows_no_address_and_no_slide(path):
+    nb = nbformat.read(path, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == 'code')
+    assert 'OWNER' not in first.source and 'git+' not in first.source and '@ ' not in first.source
+    assert first.metadata['slideshow'] == {'slide_type': 'skip'}, f'{path.name}: the set-up cell shows on a slide'
 
 
 def test_the_script_inserts_once_and_numbers_as_a_run_would(tmp_path):

@@ -1,7 +1,18 @@
 """The playground's logic, without a browser: what each control computes, and the page's controls."""
+import os
 import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
+
+from conftest import ROOT
 
 pytest.importorskip('numpy')
 from microgpt import playground  # noqa: E402  (needs numpy)
@@ -91,3 +102,120 @@ def test_controls_redraw_and_reset_brings_everything_back(model):
     assert (page.temperature.value, page.learning_rate.value, page.name.value) == (0.5, 0.01, 'emma')
     assert (page.names.value, page.loss.value, page.inside.value) == start
     assert page.inside_message.value == '' and page.tabs.selected_index == 0
+
+
+def test_a_run_that_diverges_is_drawn_up_to_where_it_stopped(model):
+    losses = playground.retrain(model, 1.0, steps=60)
+    assert 0 < len(losses) < 60  # fast.train stops a diverging run, as the scalar engine does
+    assert playground.loss_picture(losses, model.reference[:60], 1.0).startswith(b'\x89PNG')
+
+
+
+# ---- How the page is served: a token, a cap on kernels, idle ones culled, nothing from a CDN ----------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def start(cmd, log_path, env=None):
+    "Start a server, its own process group, that prints its URL with ?token=; returns (process, that URL)."
+    log = open(log_path, 'w')
+    process = subprocess.Popen([sys.executable, *cmd], cwd=ROOT, env=dict(env or os.environ, PYTHONPATH=str(ROOT)),
+                               stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        found = re.search(r'http://127\.0\.0\.1:\d+/\?token=\w+', log_path.read_text())
+        if found:
+            return process, found[0]
+        time.sleep(0.25)  # polling while the server starts
+    process.kill()
+    raise AssertionError(f'the server printed no URL with a token:\n{log_path.read_text()}')
+
+
+def get(url):
+    "(status, page) of a GET, redirects not followed."
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=120) as answer:
+            return answer.status, answer.read().decode('utf-8', 'replace')
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode('utf-8', 'replace')
+
+
+def stop(process):
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=60)
+
+
+@pytest.fixture
+def voila(tmp_path):
+    "The playground served as `course.py playground` serves it, with a cap of one kernel, culled after 4 s idle."
+    pytest.importorskip('voila')
+    from microgpt.playground_server import NOTEBOOK, environment, options
+    cmd = ['-m', 'voila', str(NOTEBOOK), *options(max_kernels=1, idle_seconds=4), '--no-browser',
+           f'--port={free_port()}']
+    process, url = start(cmd, tmp_path / 'voila.log', environment())
+    yield url, tmp_path / 'voila.log'
+    stop(process)
+
+
+def test_the_page_needs_its_token_and_loads_nothing_from_outside(voila):
+    url, _ = voila
+    without = url.split('?')[0]
+    status, page = get(without)
+    assert status in (302, 403) and 'playground' not in page  # to the token's login page at most
+    status, page = get(url)
+    assert status == 200 and 'microgpt playground' in page
+    assert not re.findall(r'<(?:link|script)[^>]+(?:href|src)="(?:https?:)?//', page)  # no CDN
+    assert 'fontawesome' not in page and 'font-awesome' not in page
+
+
+def test_kernels_are_capped_and_idle_ones_culled(voila):
+    url, log = voila
+    assert get(url)[0] == 200  # a page that never connects: its kernel idles
+    status, page = get(url)
+    assert status == 503 and 'font-awesome' not in page  # the second page waits its turn
+    assert 'already runs 1 pages at once' in log.read_text()
+    deadline = time.monotonic() + 60
+    while 'Kernel shutdown' not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.5)  # polling while the idle kernel is culled
+    assert "Culling 'idle' kernel" in log.read_text()
+    while (status := get(url)[0]) != 200 and time.monotonic() < deadline:
+        time.sleep(1)  # polling while the culled kernel finishes shutting down
+    assert status == 200, 'a page was refused although the idle kernel was culled'
+
+
+@pytest.mark.skipif(os.name == 'nt', reason='POSIX signals and process groups')
+def test_sigterm_to_course_py_playground_stops_voila_and_its_kernels(tmp_path):
+    pytest.importorskip('voila')
+    port = free_port()
+    process, url = start([str(ROOT / 'course.py'), 'playground', '--no-browser', f'--port={port}'],
+                         tmp_path / 'course.log')
+    try:
+        assert get(url)[0] == 200  # a kernel runs
+        process.send_signal(signal.SIGTERM)  # to course.py alone, as `kill PID` sends it
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and alive(process.pid):
+            time.sleep(0.25)  # polling while Voila shuts its kernels down
+        assert not alive(process.pid), 'Voila (or a kernel) still runs after course.py was stopped'
+        with pytest.raises(OSError):
+            socket.create_connection(('127.0.0.1', port), timeout=2).close()
+    finally:
+        stop(process)
+
+
+def alive(group):
+    "Whether any process of this process group still runs."
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True

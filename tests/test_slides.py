@@ -6,6 +6,7 @@ import io
 import json
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,50 @@ def test_write_keeps_the_file_as_nbformat_writes_it(tmp_path):
     slides.write([path])
     assert path.read_bytes() == before
     assert nbformat.writes(nbformat.read(io.StringIO(before.decode()), as_version=4)) + '\n' == before.decode()
+
+
+def course_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('course', ROOT / 'course.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize('name', ['../*', '*', '08_sampling/../..', ''])
+def test_a_chapter_name_that_is_no_chapter_is_one_line(name, monkeypatch):
+    course = course_module()
+    monkeypatch.setattr(course, 'env_python', lambda: pytest.fail('set up the environment for a bad name'))
+    with pytest.raises(SystemExit) as stop:
+        course.slides([name])
+    assert str(stop.value).startswith('Say which chapter to present, e.g. `python3 course.py slides 08_sampling`')
+
+
+@pytest.mark.parametrize('command, args', [('lab', []), ('slides', ['08'])])
+def test_running_as_root_says_to_add_allow_root(command, args, monkeypatch):
+    course = course_module()
+    monkeypatch.setattr(course.os, 'geteuid', lambda: 0, raising=False)
+    monkeypatch.setattr(course, 'env_python', lambda: pytest.fail('Jupyter started as root without --allow-root'))
+    with pytest.raises(SystemExit) as stop:
+        getattr(course, command)(args)
+    assert 'is running as root, which Jupyter refuses' in str(stop.value)
+    assert f'`python3 course.py {command} {" ".join([*args, "--allow-root"])}`' in str(stop.value)
+
+
+def test_presenting_never_autosaves_the_chapter(tmp_path):
+    folder = slides.presenting_settings(tmp_path)
+    settings = json.loads((folder / '@jupyterlab' / 'docmanager-extension' / 'plugin.jupyterlab-settings').read_text())
+    assert settings == {'autosave': False}
+
+
+def test_course_py_slides_presents_with_those_settings(monkeypatch):
+    course = course_module()
+    monkeypatch.setattr(course.os, 'geteuid', lambda: 1000, raising=False)
+    monkeypatch.setattr(course, 'env_python', lambda: 'python')
+    started = {}
+    monkeypatch.setattr(course, 'serve', lambda cmd, env=None: started.update(cmd=cmd, env=env))
+    course.slides(['08'])
+    assert '--LabApp.default_url=/rise/chapters/08_sampling.ipynb' in started['cmd']
+    folder = Path(started['env']['JUPYTERLAB_SETTINGS_DIR'])
+    assert json.loads((folder / '@jupyterlab' / 'docmanager-extension' / 'plugin.jupyterlab-settings').read_text()) \
+        == {'autosave': False}

@@ -24,10 +24,13 @@ class VoilaServer(LabServer):
     "Voila serving the playground on 127.0.0.1, with the private Jupyter folders and kernel of LabServer."
 
     def start(self):
+        from microgpt.playground_server import TEMPLATES, options
         _, env = self._prepare()
+        env['JUPYTER_PATH'] = os.pathsep.join(filter(None, [str(TEMPLATES), env.get('JUPYTER_PATH')]))
         self.port = free_port()
-        cmd = [sys.executable, '-m', 'voila', str(NOTEBOOK), '--no-browser', '--Voila.ip=127.0.0.1',
-               f'--port={self.port}', '--VoilaConfiguration.show_tracebacks=True']
+        # As `course.py playground` serves it (a token, its template, a cap on kernels), with this token.
+        cmd = [sys.executable, '-m', 'voila', str(NOTEBOOK), *options(), f'--Voila.token={self.token}',
+               '--no-browser', f'--port={self.port}', '--VoilaConfiguration.show_tracebacks=True']
         with open(self.log_path, 'ab') as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)
@@ -123,8 +126,10 @@ def test_the_playground_responds_to_every_control_and_resets(browser, voila):
     context = browser.new_context(viewport=SIZES[0])
     page = context.new_page()
     page.set_default_timeout(UI_TIMEOUT * 1000)
+    outside = []  # requests to anywhere but the playground's server (a CDN)
+    page.on('request', lambda r: r.url.startswith((voila.url, 'data:', 'blob:')) or outside.append(r.url))
     try:
-        page.goto(voila.url, timeout=(UI_TIMEOUT + 120) * 1000)
+        page.goto(f'{voila.url}/?token={voila.token}', timeout=(UI_TIMEOUT + 120) * 1000)
         names = page.locator('.mg-playground pre').first
         names.wait_for(timeout=(UI_TIMEOUT + 120) * 1000)  # Voila runs the notebook before it shows it
         start_names = names.inner_text()
@@ -164,6 +169,7 @@ def test_the_playground_responds_to_every_control_and_resets(browser, voila):
         wait_until(page, 'reset did not bring back the first loss picture', lambda: picture(page) == start_loss)
         tab(page, 'inside a name')
         wait_until(page, 'reset did not bring back the picture of "emma"', lambda: picture(page) == start_inside)
+        assert not outside, f'playground: the page loaded from outside its server: {outside}'
         tab(page, 'temperature')
         named_slider(page, 'temperature')
         found = check_page(page, 'playground')

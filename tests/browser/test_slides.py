@@ -45,10 +45,9 @@ RAN_JS = """(before) => {
 
 
 def user_settings(lab):
-    "Where RISE's page reads JupyterLab settings in the test server: keep the notebook unsaved there too."
-    folder = lab.tmp / 'config' / 'lab' / 'user-settings' / '@jupyterlab' / 'docmanager-extension'
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / 'plugin.jupyterlab-settings').write_text(json.dumps({'autosave': False}), encoding='utf-8')
+    "The settings `course.py slides` presents with (no autosave), where RISE's page reads them in the test server."
+    from microgpt.slides import presenting_settings
+    presenting_settings(lab.tmp / 'config' / 'lab' / 'user-settings')
 
 
 def active_cell(page):
@@ -143,6 +142,9 @@ def move_temperature_slider(page, shots):
                 break
             page.wait_for_timeout(100)  # polling while the kernel answers the move
         assert deadline_ok, f'slides: at temperature {value} the slide shows\n{output_text(slider)}\nbut {wrong}'
+        wrapping = page.evaluate('''(s) => { const pre = s.closest('.jp-Cell').querySelector('.widget-html-content pre');
+            const style = getComputedStyle(pre); return [style.wordBreak, style.overflowWrap]; }''', slider.element_handle())
+        assert wrapping == ['normal', 'normal'], f'slides: the names may wrap mid-word (word-break, overflow-wrap: {wrapping})'
         page.screenshot(path=str(shots / f'slides-08_sampling-temperature-{value}.png'))
         seen[value] = output_text(slider)
     low, high = seen
