@@ -112,7 +112,7 @@ def run_sample(args):
     ckpt = load_checkpoint(path)
     # Which model speaks: part of the run, so stdout (in a notebook, stderr shows as an error).
     if path.resolve() == SHIPPED.resolve():
-        print('sampling from the shipped checkpoint (`python -m microgpt train` makes one of your own)')
+        print('sampling from the shipped checkpoint (`python -m microgpt train` makes yours)')
     elif args.checkpoint:
         print(f'sampling from the checkpoint {path}')
     else:

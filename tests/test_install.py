@@ -48,10 +48,13 @@ def test_a_chapter_alone_passes_nbval(installed, elsewhere):
 
 def test_the_command_line_with_its_defaults(installed, elsewhere):
     shipped = run_ok(installed, '-m', 'microgpt', 'sample', '--num-samples', '3', cwd=elsewhere)
-    assert shipped.stdout == '--- inference ---\nsample  1: marra\nsample  2: sran\nsample  3: aralh\n'
+    assert shipped.stdout == ('sampling from the shipped checkpoint (`python -m microgpt train` makes yours)\n'
+                              '--- inference ---\nsample  1: marra\nsample  2: sran\nsample  3: aralh\n')
     trained = run_ok(installed, '-m', 'microgpt', 'train', '--steps', '3', '--num-samples', '2', cwd=elsewhere)
     assert trained.stdout.startswith('num docs: 32469\n') and 'step    3 /    3 | loss ' in trained.stdout
     saved = elsewhere.parent / 'home' / 'trained.json'
     assert trained.stderr == f'saved the trained model to {saved}: `python -m microgpt sample` samples from it\n'
     again = run_ok(installed, '-m', 'microgpt', 'sample', '--num-samples', '2', cwd=elsewhere)
-    assert again.stdout == '\n'.join(trained.stdout.splitlines()[-3:]) + '\n'  # the model just trained
+    note, *lines = again.stdout.splitlines()
+    assert note == f'sampling from the model `train` saved at {saved} (--checkpoint chooses another)'
+    assert lines == trained.stdout.splitlines()[-3:]  # the model just trained

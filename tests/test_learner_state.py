@@ -7,7 +7,6 @@ of their own, no MICROGPT_HOME), and nbval runs every chapter whose code can rea
 """
 import json
 import os
-import random
 import re
 import subprocess
 import sys
