@@ -50,7 +50,8 @@ DETAILS_JS = """() => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   return [...panel.querySelectorAll('.jp-MarkdownCell details')].map((d) => {
     const code = d.querySelector('pre');
-    const shown = !!code && code.getClientRects().length > 0 && code.getBoundingClientRect().height > 0;
+    // checkVisibility: a closed <details> hides its content from rendering (content-visibility)
+    const shown = !!code && code.checkVisibility() && code.getBoundingClientRect().height > 0;
     return {open: d.open, codeShown: shown, summary: (d.querySelector('summary') || {}).textContent || ''};
   });
 }"""
@@ -88,7 +89,8 @@ def answers_shown(nb):
         found.append(f'{nb.name}: the page shows "Correct!"')
     for d in nb.page.evaluate(DETAILS_JS):
         if d['open'] or d['codeShown']:
-            found.append(f'{nb.name}: the solution {d["summary"]!r} is open after Run All')
+            found.append(f'{nb.name}: the solution {d["summary"]!r} is ' +
+                         ('open' if d['open'] else 'closed but its code shows'))
     return found
 
 
