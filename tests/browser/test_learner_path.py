@@ -193,11 +193,12 @@ def test_run_all_runs_to_the_end_in_the_offline_site(prefix, browser, lite):  # 
                          for line in text.splitlines() if 'MISSING' in line or 'course.py lab' in line]
         else:  # the deliberate errors show their caught messages, as the stored notebook does
             stored = nbformat.read(path, as_version=4).cells
-            for i, c in enumerate(stored):
-                if c.cell_type == 'code' and 'except ' in c.source:
-                    want = ''.join(o.get('text', '') for o in c.outputs).strip()
-                    if not want or want not in texts[i]:
-                        problems.append(f'{nb.name} cell {i}: shows {texts[i]!r}, not {want!r}')
+            caught = {i: ''.join(o.get('text', '') for o in c.outputs).strip() for i, c in enumerate(stored)
+                      if c.cell_type == 'code' and 'except ' in c.source}
+            caught = {i: want for i, want in caught.items() if re.match(r'\w+Error: ', want)}
+            assert len(caught) >= 3, f'{nb.name}: fewer deliberate errors than expected: {caught}'
+            problems += [f'{nb.name} cell {i}: shows {texts[i]!r}, not {want!r}'
+                         for i, want in caught.items() if want not in texts[i]]
         assert not problems, f'{nb.name} after Run All in the offline site:\n' + '\n'.join(problems)
     finally:
         nb.close()
