@@ -123,8 +123,8 @@ def progress(lab):
 def solution_of(stored_cells, index):
     "The code of the solution block after cell index, less its '# A solution' comment (which the checker skips)."
     source = next(c.source for c in stored_cells[index + 1:] if '<details' in c.source)
-    code = re.search(r'```python\n(.*?)```', source, re.S).group(1)
-    return '\n'.join(l for l in code.strip().splitlines() if not l.startswith('# A solution'))
+    code = re.search(r'```python\n(.*?)```', source, re.DOTALL).group(1)
+    return '\n'.join(line for line in code.strip().splitlines() if not line.startswith('# A solution'))
 
 
 def learner_screenshot(nb, index, name):
