@@ -52,6 +52,8 @@ class LabServer:
         self.proc = None
         self.port = None
         self.log_path = self.tmp / 'jupyter-lab.log'
+        # The kernels keep the learner's progress here, never in the user's own data folder.
+        self.progress_dir = self.tmp / 'progress'
 
     @property
     def url(self):
@@ -77,7 +79,7 @@ class LabServer:
             'display_name': 'Python 3 (ipykernel)', 'language': 'python'}), encoding='utf-8')
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(dirs['config']), JUPYTER_RUNTIME_DIR=str(dirs['runtime']),
                    JUPYTER_DATA_DIR=str(dirs['data']), IPYTHONDIR=str(dirs['ipython']),
-                   JUPYTER_PLATFORM_DIRS='1')
+                   JUPYTER_PLATFORM_DIRS='1', MICROGPT_PROGRESS_DIR=str(self.progress_dir))
         env.pop('JUPYTER_PREFER_ENV_PATH', None)
         return dirs, env
 
