@@ -16,8 +16,7 @@ def _check(other, op):
         return other
     raise TypeError(
         f"cannot apply {op} to a Value and a {type(other).__name__} "
-        f"({other!r}): "
-        "use a number (int or float) or a Value"
+        f"({other!r}): use a number (int or float) or a Value"
     )
 
 
@@ -45,7 +44,8 @@ class Value:
         self.grad = 0
         # the Values this one was computed from, in order
         self._children = children
-        self._local_grads = local_grads # d(this)/d(child) for each child
+        # d(this)/d(child) for each child
+        self._local_grads = local_grads
         # the operation's name, for drawing the graph
         self._op = op
 
@@ -65,9 +65,8 @@ class Value:
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
             raise TypeError(
-                "a Value exponent is not supported: only numbers, as in v ** "
-                "2. "
-                "For a learnable exponent write (v.log() * e).exp()"
+                "a Value exponent is not supported: only numbers, as in "
+                "v ** 2. For a learnable exponent write (v.log() * e).exp()"
             )
         if not isinstance(exponent, Real):
             raise TypeError(
@@ -103,9 +102,9 @@ class Value:
         except OverflowError:
             # math says only "math range error": name the number
             raise OverflowError(
-                f"exp({self.data}) is too large for a float: exp overflows "
-                "above "
-                "709.78 (subtract the largest score first, as softmax does)"
+                f"exp({self.data}) is too large for a float: "
+                "exp overflows above 709.78 "
+                "(subtract the largest score first, as softmax does)"
             ) from None
         return Value(e, (self,), (e,), 'exp')  # d/dx e^x = e^x: reuse it
 

@@ -72,8 +72,9 @@ def test_wrong_answers_are_not_told_the_answer():
     t = math.tanh(0.3)
     expected_not_stated(ch01.check_tanh_local_grad(lambda x: 1 - math.tanh(x)), f'{1 - t * t:.4g}', 'square')
     expected_not_stated(ch01.check_tanh_local_grad(lambda x: 2.0), f'{1 - math.tanh(-2.0) ** 2:.4g}')
-    expected_not_stated(ch02.check_tanh(lambda v: Value(math.tanh(v.data), (v,), (1.0,), 'tanh'), Value),
-                        f'{1 - math.tanh(0.5) ** 2:.4g}')
+    for grads in [(1.0,), (math.tanh(0.5),), 1.0]:  # wrong, tanh itself, not a tuple
+        expected_not_stated(ch02.check_tanh(lambda v: Value(math.tanh(v.data), (v,), grads, 'tanh'), Value),
+                            f'{1 - math.tanh(0.5) ** 2:.4g}', '1 - t')
     expected_not_stated(ch02.check_tanh(lambda v: ..., Value), '(v,)', 'Value(t')
     expected_not_stated(ch03.check_training_pairs(lambda ts: [(ts[:i - 1], ts[i]) for i in range(1, len(ts))]),
                         'expected')

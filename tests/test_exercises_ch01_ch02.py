@@ -77,7 +77,7 @@ def test_ch02_tanh_reference_passes():
     (lambda v: Value(math.tanh(v.data)), ['a tuple holding v alone', '(v,)']),
     (lambda v: Value(v.data, (v,), (1.0,), 'tanh'), ['not the tanh of 0.5']),
     (lambda v: Value(math.tanh(v.data), (v,), (math.tanh(v.data),), 'tanh'), ['that is tanh itself']),
-    (lambda v: Value(math.tanh(v.data), (v,), (1 - math.tanh(v.data),), 'tanh'), ['1 - t**2']),
+    (lambda v: Value(math.tanh(v.data), (v,), (1 - math.tanh(v.data),), 'tanh'), ['1 - t is close']),
     (lambda v: Value(math.tanh(v.data), (v,), (), 'tanh'), ['a tuple of one number']),
     (lambda v: Value(math.tanh(v.data), (Value(v.data),), (1 - math.tanh(v.data) ** 2,), 'tanh'), ['a tuple holding v alone']),
     (lambda v: 1 / 0, ['tanh(Value(0.5)) raised ZeroDivisionError']),

@@ -97,6 +97,19 @@ def test_every_exercise_is_listed():
     assert found['05'] == ['ch05.check_query', 'ch05.check_causal_weights', 'ch05.check_cache_size']
 
 
+def test_exercises_are_listed_in_the_order_their_chapter_sets_them():
+    import re
+
+    import nbformat
+    for number, listed in progress.exercises().items():
+        [path] = ROOT.glob(f'chapters/{number}_*.ipynb')
+        calls = [name for cell in nbformat.read(path, 4).cells if cell.cell_type == 'code'
+                 for name in re.findall(r'\b(check_\w+)\(', cell.source)]
+        names = [name.split('.')[1] for name in listed]
+        first = sorted(names, key=lambda name: calls.index(name))
+        assert names == first, f'chapter {number}: course.py progress lists {names}, the chapter sets {first}'
+
+
 def course(*args, env):
     return subprocess.run([sys.executable, str(ROOT / 'course.py'), 'progress', *args], capture_output=True,
                           text=True, env=env, cwd=ROOT)

@@ -14,6 +14,26 @@ def _close(a, b, tol=1e-6):
 
 
 @guarded
+def check_gradient_prediction(gradient):
+    "Exercise 1: the gradient [df/dx, df/dy] of f(x, y) = x**2 * y + y at x = 3, y = 2."
+    want = [12, 10]
+    if not isinstance(gradient, (list, tuple)) or len(gradient) != 2 or not all(map(_is_number, gradient)):
+        return failed(f'the answer should be a list of two numbers [df/dx, df/dy], got {gradient!r}',
+                      'one partial derivative per input, in the order x, y')
+    dx, dy = gradient
+    if _close(dx, want[1]) and _close(dy, want[0]):
+        return failed('the two numbers are swapped', 'the gradient lists df/dx first, then df/dy')
+    if not _close(dx, want[0]):
+        return failed(f'df/dx = {dx} is not right',
+                      'hold y fixed at 2: f is then 2*x**2 + 2, and the slope of x**2 is 2*x')
+    if not _close(dy, want[1]):
+        return failed(f'df/dy = {dy} is not right',
+                      'hold x fixed at 3: f is then 9*y + y, a straight line in y')
+    return passed('df/dx = 2*x*y = 12 and df/dy = x**2 + 1 = 10. Check it: '
+                  'numerical_gradient(lambda x, y: x**2 * y + y, [3.0, 2.0]).')
+
+
+@guarded
 def check_tanh_local_grad(tanh_local_grad):
     "Exercise 2: tanh_local_grad(x) should return the slope of math.tanh at x."
     if not callable(tanh_local_grad):
@@ -43,26 +63,6 @@ def check_tanh_local_grad(tanh_local_grad):
                       'measure it with numerical_derivative(math.tanh, x) and look for a formula '
                       'in terms of t = math.tanh(x)')
     return passed('the slope of tanh is 1 - tanh(x)**2: steepest (1) at 0, flat far from 0.')
-
-
-@guarded
-def check_gradient_prediction(gradient):
-    "Exercise 1: the gradient [df/dx, df/dy] of f(x, y) = x**2 * y + y at x = 3, y = 2."
-    want = [12, 10]
-    if not isinstance(gradient, (list, tuple)) or len(gradient) != 2 or not all(map(_is_number, gradient)):
-        return failed(f'the answer should be a list of two numbers [df/dx, df/dy], got {gradient!r}',
-                      'one partial derivative per input, in the order x, y')
-    dx, dy = gradient
-    if _close(dx, want[1]) and _close(dy, want[0]):
-        return failed('the two numbers are swapped', 'the gradient lists df/dx first, then df/dy')
-    if not _close(dx, want[0]):
-        return failed(f'df/dx = {dx} is not right',
-                      'hold y fixed at 2: f is then 2*x**2 + 2, and the slope of x**2 is 2*x')
-    if not _close(dy, want[1]):
-        return failed(f'df/dy = {dy} is not right',
-                      'hold x fixed at 3: f is then 9*y + y, a straight line in y')
-    return passed('df/dx = 2*x*y = 12 and df/dy = x**2 + 1 = 10. Check it: '
-                  'numerical_gradient(lambda x, y: x**2 * y + y, [3.0, 2.0]).')
 
 
 @guarded

@@ -78,11 +78,15 @@ def check_tanh(tanh, Value):
     if (not isinstance(out._local_grads, (tuple, list)) or len(out._local_grads) != 1
             or not _is_number(out._local_grads[0])):
         return failed(f'the local gradients should be a tuple of one number, got {out._local_grads!r}',
-                      'one local gradient per child: (1 - t**2,)')
+                      'one local gradient per child, in a tuple like the children: (slope,)')
     local = out._local_grads[0]
     if not _close(local, 1 - t ** 2):
-        hint = ('that is tanh itself; the local gradient is its slope, 1 - t**2' if _close(local, t)
-                else 'the slope of tanh is 1 - t**2 (chapter 01, exercise 2)')
+        if _close(local, t):
+            hint = 'that is tanh itself; the local gradient is its slope, in terms of t (chapter 01, exercise 2)'
+        elif _close(local, 1 - t):
+            hint = '1 - t is close, but not the slope: is it 1 minus t, or 1 minus some power of t?'
+        else:
+            hint = 'the local gradient is the slope of tanh, which chapter 01\'s exercise 2 wrote in terms of t'
         return failed(f'the local gradient is {local:.4g}, not the slope of tanh at 0.5', hint)
     w = Value(-1.2)
     a, problem = _call(tanh, w)
