@@ -31,8 +31,7 @@ def attention(x, state_dict, layer, keys, values, n_head):
     if len(x) % n_head:
         raise ValueError(
             f"the vector has {len(x)} numbers, which {n_head} heads "
-            "cannot share equally: "
-            "choose n_head so that it divides n_embd"
+            "cannot share equally: choose n_head so that it divides n_embd"
         )
     q = linear(x, state_dict[f'layer{layer}.attn_wq'])
     keys.append(linear(x, state_dict[f'layer{layer}.attn_wk']))

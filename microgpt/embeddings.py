@@ -41,8 +41,8 @@ class GPTConfig:
         if self.n_embd % self.n_head:
             raise ValueError(
                 f"n_embd ({self.n_embd}) must be divisible by n_head "
-                f"({self.n_head}): "
-                "every head gets an equal slice of the embedding"
+                f"({self.n_head}): every head gets an equal slice of the "
+                "embedding"
             )
 
     @property

@@ -20,8 +20,7 @@ def load_docs(path=None):
     if not path.is_file():
         raise FileNotFoundError(
             f"no data file at {path}: pass a UTF-8 text file with one "
-            "document "
-            "per line (the course ships data/names.txt)"
+            "document per line (the course ships data/names.txt)"
         )
     try:
         # -sig: a byte-order mark is not a character
@@ -48,8 +47,7 @@ def held_out_split(docs, n_val=1000):
     if not 0 < n_val < len(distinct):
         raise ValueError(
             f"n_val must be between 1 and {len(distinct) - 1} (the "
-            "distinct documents less one), "
-            f"got {n_val!r}"
+            f"distinct documents less one), got {n_val!r}"
         )
     held_out = distinct[-n_val:]
     unseen = set(held_out)
@@ -66,8 +64,8 @@ class Tokenizer:
             if not (isinstance(c, str) and len(c) == 1):
                 raise ValueError(
                     f"a Tokenizer takes single characters, but item {i} "
-                    f"is {c!r}: "
-                    "for a list of documents use Tokenizer.from_docs(docs)"
+                    f"is {c!r}: for a list of documents use "
+                    "Tokenizer.from_docs(docs)"
                 )
         if len(set(self.chars)) != len(self.chars):
             repeated = sorted(
@@ -75,8 +73,8 @@ class Tokenizer:
             )
             raise ValueError(
                 f"the characters must be unique, got {''.join(repeated)!r} "
-                "more than once: "
-                "build the tokenizer with Tokenizer.from_docs(docs)"
+                "more than once: build the tokenizer with "
+                "Tokenizer.from_docs(docs)"
             )
         # Beginning (and end) Of Sequence: a token no text contains
         self.bos = len(self.chars)
@@ -94,9 +92,7 @@ class Tokenizer:
             if ch not in self._ids:
                 raise ValueError(
                     f"unknown character {ch!r} in {text!r}: the "
-                    "vocabulary has "
-                    "only "
-                    f"{''.join(self.chars)!r}"
+                    f"vocabulary has only {''.join(self.chars)!r}"
                 )
         return [self._ids[ch] for ch in text]
 

@@ -48,12 +48,20 @@ def unfinished(tokens):
     (unfinished, ['returned None']),
     (lambda t: [(t[:i], t[i]) for i in range(len(t))], ['one per token', 'n - 1']),
     (lambda t: [(t[:i], t[i]) for i in range(2, len(t))], ['gave 4 pairs']),
-    (lambda t: [(t[:i + 1], t[i]) for i in range(1, len(t))], ['pair 0', 'tokens[:i]']),
+    (lambda t: [(t[:i + 1], t[i]) for i in range(1, len(t))], ['pair 0', 'before the target']),
     (lambda t: [(t[i - 1], t[i]) for i in range(1, len(t))], ['returned']),
     (lambda t: t[99], ['raised IndexError']),
 ])
 def test_training_pairs_wrong_answers_fail(attempt, words):
     fails_with(ch03.check_training_pairs(attempt), *words)
+
+
+def test_training_pairs_hint_does_not_give_the_solution_code():
+    # a wrong context must not be answered with the one-line solution
+    for attempt in (lambda t: [(t[:i + 1], t[i]) for i in range(1, len(t))],
+                    lambda t: [([t[i - 1]], t[i]) for i in range(1, len(t))]):
+        verdict = repr(ch03.check_training_pairs(attempt))
+        assert 'tokens[:i]' not in verdict and 'for i' not in verdict, verdict
 
 
 # Chapter 03, exercise 3: the vocab size of OTHER_DOCS.
@@ -101,6 +109,17 @@ def test_count_parameters_checker_agrees_with_real_state_dicts():
 ])
 def test_count_parameters_wrong_answers_fail(attempt, words):
     fails_with(ch04.check_count_parameters(attempt), *words)
+
+
+def test_count_parameters_forgotten_n_layer_is_named_not_the_mlp():
+    # n_layer=3, n_embd=32 and n_layer=2, n_embd=8: a forgotten n_layer
+    # misses exactly as many parameters as a missing MLP or MLP shape
+    def one_layer(c):
+        return reference_count(c) - (c.n_layer - 1) * 12 * c.n_embd ** 2
+    verdict = ch04.check_count_parameters(one_layer)
+    fails_with(verdict, 'multiply by n_layer')
+    assert 'are missing' not in repr(verdict), verdict
+    assert 'mlp_fc1' not in repr(verdict), verdict
 
 
 # Chapter 04, exercise 2: stable_softmax.

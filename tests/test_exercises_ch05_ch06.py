@@ -26,6 +26,13 @@ def test_a_query_that_favors_another_key_fails():
     assert_fails(ch05.check_query([5.0, -5.0]), 'another key beats the third')
 
 
+def test_a_query_that_ties_the_first_and_third_keys_is_not_told_to_grow():
+    # [10, 0] scores keys 1 and 3 equally: no length breaks that tie
+    verdict = ch05.check_query([10.0, 0.0])
+    assert_fails(verdict, 'ties with the third', 'both entries positive')
+    assert 'longer' not in repr(verdict)
+
+
 def test_a_query_too_short_to_be_decisive_fails():
     assert_fails(ch05.check_query([1.0, 2.0]), 'only 58%', 'make q longer')
 

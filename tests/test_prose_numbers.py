@@ -57,6 +57,7 @@ REVIEWED = {
                     '3000': "Pyodide's recursion limit, a fact of the interpreter",
                     '60': "draw_graph's default max_nodes (microgpt/draw.py)"},
     '03_tokenizer': {'five to seven': 'read off the histogram of name lengths the cell above draws'},
+    '04_embeddings': {'65': "exercise 3's vocabulary, a definition (VOCAB_SIZE of its checker)"},
     '05_attention': {'90': "the exercise's target, a definition (its checker tests it)",
                      '0.02': INIT, '1000': 'an example input, math.exp(1000)', '500': RUN},
     '06_mlp': {'0.02': INIT, '0.028': 'derived in the sentence: √2 × 0.02'},

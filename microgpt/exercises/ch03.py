@@ -73,7 +73,7 @@ def _pairs_problem(training_pairs, tokens):
                       f'n tokens give n - 1 pairs: here {len(expected)}')
     wrong = next(i for i, pair in enumerate(got) if pair != expected[i])
     return failed(f'for {tokens}, pair {wrong} is {got[wrong]}: not the right (context, target)',
-                  'the context is every token before the target: (tokens[:i], tokens[i]) for i from 1')
+                  'the context is the list of every token before the target, from the first BOS on')
 
 
 @guarded

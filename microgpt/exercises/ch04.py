@@ -20,13 +20,18 @@ def _count(c):
 def _count_hint(c, missing):
     "A hint from how many parameters are missing (negative: too many)."
     e2 = c.n_embd ** 2
-    known = {c.vocab_size * c.n_embd: 'wte and lm_head are both vocab_size x n_embd: count both',
-             c.block_size * c.n_embd: 'the position table wpe (block_size x n_embd) is missing',
-             (c.n_layer - 1) * 12 * e2: 'every layer has its own attention and MLP: multiply by n_layer',
-             c.n_layer * 6 * e2: 'mlp_fc1 is (4 n_embd) x n_embd and mlp_fc2 is n_embd x (4 n_embd)',
-             c.n_layer * 4 * e2: 'the four attention matrices (attn_wq, wk, wv, wo) are n_embd x n_embd each',
-             c.n_layer * 8 * e2: 'the two MLP matrices are missing'}
-    return known.get(missing, 'add rows x columns over every matrix that init_state_dict makes')
+    # A list, not a dict: two mistakes can miss the same count (n_layer=3,
+    # n_embd=32: 2 layers of 12 e2 = 3 layers of 8 e2). The defaults
+    # (n_layer=1) are checked first, so a miss that shows only on another
+    # config is the forgotten n_layer: its hint comes first.
+    known = [((c.n_layer - 1) * 12 * e2, 'every layer has its own attention and MLP: multiply by n_layer'),
+             (c.vocab_size * c.n_embd, 'wte and lm_head are both vocab_size x n_embd: count both'),
+             (c.block_size * c.n_embd, 'the position table wpe (block_size x n_embd) is missing'),
+             (c.n_layer * 6 * e2, 'mlp_fc1 is (4 n_embd) x n_embd and mlp_fc2 is n_embd x (4 n_embd)'),
+             (c.n_layer * 4 * e2, 'the four attention matrices (attn_wq, wk, wv, wo) are n_embd x n_embd each'),
+             (c.n_layer * 8 * e2, 'the two MLP matrices are missing')]
+    return next((hint for count, hint in known if count == missing),
+                'add rows x columns over every matrix that init_state_dict makes')
 
 
 @guarded

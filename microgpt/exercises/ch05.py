@@ -28,8 +28,9 @@ def check_query(q):
     shown = ', '.join(f'{w:.3f}' for w in weights)
     if weights[2] >= 0.9:
         return passed(f'the weights are [{shown}]: {weights[2]:.1%} on the third key.')
-    if weights[2] < max(weights):
-        return failed(f'the weights are [{shown}]: another key beats the third one.',
+    if weights[2] < max(weights[:2]) + 1e-9:  # [10, 0] ties keys 1 and 3
+        beaten = 'beats' if weights[2] < max(weights[:2]) - 1e-9 else 'ties with'
+        return failed(f'the weights are [{shown}]: another key {beaten} the third one.',
                       'the scores are q[0], q[1] and q[0] + q[1] (before scaling): '
                       'make both entries positive, so that the third key scores highest.')
     return failed(f'the weights are [{shown}]: the third key wins, but with only {weights[2]:.0%}.',
