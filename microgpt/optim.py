@@ -56,7 +56,7 @@ def document_loss(tokens, state_dict, config):
     ]
     return (1 / n) * sum(losses)
 
-
+# %% ../chapters/07_adam.ipynb #e69a5b45
 def train_step(tokens, state_dict, config, optimizer, lr):
     """Forward, loss, backward, update (which also resets the gradients).
     Returns the loss as a number."""

@@ -11,10 +11,10 @@ from microgpt.exercises.predictions import PREDICTIONS, reveal
 CHAPTERS = Path(__file__).resolve().parent.parent / 'chapters'
 
 # A right guess for each prediction: the numbers and words the chapters' questions expect.
-RIGHT = {'5.1': 'more', '5.2': ([1, 0, 0, 0], [0.25] * 4), '5.3': (256, 'same'), '6.1': 'x', '6.2': (2, 4),
+RIGHT = {'5.1': 'more', '5.2': ([1, 0, 0, 0], [0.25] * 4), '5.3': (256, 'same'), '6.1': 'zeros', '6.2': (2, 4),
          '7.1': 2.0, '7.2': 'quiet', '8.1': 1 / 27, '8.2': (8, 8), '9.1': 'v[0]', '9.2': 8128, '10.1': 2.75,
          '11.1': 'd'}
-WRONG = {'5.1': 'less', '5.2': ([0.25] * 4, [1, 0, 0, 0]), '5.3': (128, 'changes'), '6.1': 'zeros',
+WRONG = {'5.1': 'less', '5.2': ([0.25] * 4, [1, 0, 0, 0]), '5.3': (128, 'changes'), '6.1': 'x',
          '6.2': (4, 2), '7.1': 0.2, '7.2': 'crash', '8.1': 0.5, '8.2': (9, 10), '9.1': 'the mean of v',
          '9.2': 4064, '10.1': 2.5, '11.1': 's'}
 

@@ -50,14 +50,16 @@ def _cache():
 
 
 def _layer():
-    from .ch06 import reference_layer
+    from ..attention import attention
     config, sd = _recipe()
     x = [Value(random.Random(1).gauss(0, 1)) for _ in range(config.n_embd)]
-    out = reference_layer(x, sd, 0, [], [], config.n_head)
-    same = all(abs(o.data - xi.data) < 1e-12 for o, xi in zip(out, x))
-    return [('x' if same else 'other', 'what the layer returns')], (
-        'attn_wo and mlp_fc2 start at zero, so both blocks add 0: a layer missing a block would '
-        'return x too, hence the checker\'s non-zero weights')
+    out = attention(x, sd, 0, [], [], config.n_head)  # the starting my_layer
+    word = ('zeros' if all(o.data == 0 for o in out)
+            else 'x' if all(abs(o.data - xi.data) < 1e-12 for o, xi in zip(out, x))
+            else 'other')
+    return [(word, 'what attention alone returns')], (
+        'attn_wo starts at zero, so attention alone returns zeros; a correct layer returns x, '
+        'and so would a layer missing a block: only non-zero weights tell them apart')
 
 
 def _counts(n_embd):
