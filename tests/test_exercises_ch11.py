@@ -48,6 +48,12 @@ def test_loss_increases_solution_passes_and_reveals_the_answer():
     assert result and 'head 0:' in repr(result) and 'You predicted head 1' in repr(result)
 
 
+def test_loss_increases_without_a_prediction_says_none_was_made():
+    "The cell's placeholder `prediction = ...` is no head: the checker must not report 'head Ellipsis'."
+    result = check_loss_increases(run_solution('loss_increases'), DOCS, prediction=...)
+    assert result and 'no prediction' in repr(result) and 'Ellipsis' not in repr(result)
+
+
 def test_loss_increases_mistakes_get_hints():
     def whole(docs):
         return mean_loss(docs, SD, CONFIG, TOK)

@@ -32,6 +32,8 @@ TAUGHT = {
     '07_adam': ['Training', 'Training Step', 'Epoch', 'Cosine Decay', 'Momentum',
                 'Exponential Moving Average', 'Adam', 'Bias Correction'],
     '08_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature'],
+    '11_inside': ['Interpretability', 'Residual Stream', 'Attention Map', 'PCA', 'Power Iteration', 'Neuron',
+                  'Ablation'],
 }
 # Loss is taught in chapter 01; chapter 04's cross-entropy loss teaches it again, by name.
 TAUGHT_AS = {'Loss': ['Loss', 'Cross-Entropy Loss']}

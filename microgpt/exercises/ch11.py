@@ -65,8 +65,12 @@ def check_loss_increases(loss_increases, docs, prediction=None):
     got = [float(x) for x in got]
     if all(abs(g - e) < 1e-9 for g, e in zip(got, expected)):
         best = max(range(len(expected)), key=lambda h: expected[h])
-        verdict = '' if prediction is None else (
-            f' You predicted head {prediction}: {"right" if prediction == best else "not this time"}.')
+        if prediction is None:
+            verdict = ''
+        elif prediction is ...:  # the cell's placeholder, left as it was
+            verdict = ' You wrote no prediction: set prediction before you run the cell.'
+        else:
+            verdict = f' You predicted head {prediction}: {"right" if prediction == best else "not this time"}.'
         costs = (f'switching off head {best} costs most' if expected[best] > 0 else
                  f'switching off any one head lowers the loss on these names; head {best} lowers it least')
         return passed(', '.join(f'head {h}: {e:+.4f}' for h, e in enumerate(expected)) + f'. So {costs}.{verdict}')
