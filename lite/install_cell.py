@@ -37,7 +37,7 @@ if sys.platform == 'emscripten':
     from microgpt.browser import setup
     await setup({needs})
 elif importlib.util.find_spec('microgpt') is None:
-    print('The course (microgpt) is not installed here: installing it ...')
+    print('microgpt is not installed here: installing it with pip ...')
     target = '{target}'
     target = os.environ.get('MICROGPT_PIP_TARGET', target)
     %pip install --quiet "{{target}}"

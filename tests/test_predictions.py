@@ -27,7 +27,8 @@ def test_every_prediction_has_a_right_and_a_wrong_guess_here():
 def test_without_a_guess_nothing_is_revealed(key, capsys):
     reveal(key, ...)
     out = capsys.readouterr().out
-    assert out.startswith('Write your guess in my_guess first') and out.count('\n') == 1
+    assert out.startswith('Write your guess in my_guess first') and out.count('\n') == 2
+    assert all(len(line) <= 79 for line in out.splitlines())
     assert 'predicted' not in out and 'model gives' not in out
 
 

@@ -148,7 +148,7 @@ PREDICTIONS = {
     '5.2': ('(row 0, last row): two lists of 4 weights', _mask),
     '5.3': ("(a number, 'same' or 'changes')", _cache),
     '6.1': ("'x', 'zeros' or 'other'", _layer),
-    '6.2': ('(factor of embeddings and head, factor of the layer)', _growth),
+    '6.2': ('(factor for embeddings and head, factor for the layer)', _growth),
     '7.1': ('a number', _first_average),
     '7.2': ("'crash' or 'quiet'", _forgotten_backward),
     '8.1': ('a number', _hot),
@@ -195,7 +195,9 @@ def reveal(exercise, guess):
     "Print the guess next to the model's answer, part by part; without a guess, ask for one."
     form, measure = PREDICTIONS[exercise]
     if guess is ... or (isinstance(guess, tuple) and any(g is ... for g in guess)):
-        print(f'Write your guess in my_guess first, as {form}; then run the cell again.')
+        # Two short lines: a cell's output must fit a 1024 px screen.
+        print('Write your guess in my_guess first, then run the cell again.\n'
+              f'The form of a guess: {form}')
         return
     parts, why = measure()
     guesses = guess if len(parts) > 1 and isinstance(guess, tuple) else (guess,)

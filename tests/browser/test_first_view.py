@@ -123,10 +123,15 @@ def test_a_glossary_link_lands_on_its_heading_at_the_first_click(runs):
             except Exception as e:
                 if 'Timeout' not in type(e).__name__:
                     raise
-            nb.page.wait_for_timeout(1500)  # let the scroll settle
             top = nb.page.viewport_size['height']
-            in_view = [h.text_content().replace('¶', '').strip() for h in heading.all()
-                       if 0 <= (h.bounding_box() or {'y': -1})['y'] < top]
+            # The scroll settles and the cells in view render (markdown lazily, on a busy machine
+            # seconds later): look again for up to 20 s, but only for the heading the link names.
+            for _ in range(40):
+                nb.page.wait_for_timeout(500)
+                in_view = [h.text_content().replace('¶', '').strip() for h in heading.all()
+                           if 0 <= (h.bounding_box() or {'y': -1})['y'] < top]
+                if named in in_view:
+                    break
             nb.page.screenshot(path=str(ARTIFACTS / 'glossary-link-first-click.png'))
         finally:
             target.close()  # the tab the link opened, and its kernel
