@@ -33,7 +33,23 @@ FOLDED = 35       # px of a folded input (a solution): its first line, which a c
 RISE = {'start_slideshow_at': 'beginning', 'scroll': True, 'slideNumber': 'h.v', 'transition': 'none'}
 # Presenting runs the cells, and JupyterLab would autosave their new execution counts into the
 # chapter, leaving the instructor's checkout modified: the slides session never autosaves.
-PRESENTING = {('@jupyterlab', 'docmanager-extension', 'plugin'): {'autosave': False}}
+# RISE's Shift+Enter runs a cell and selects the next, and RISE follows the selection: run on the
+# last cell of a slide (the temperature slider's), it leaves for the next slide before the output
+# shows. In the slides Shift+Enter runs the cell in place, as Ctrl+Enter does; the arrows move on.
+_SLIDES = '.lm-Widget.reveal .jp-Notebook'
+RUN_IN_PLACE = [
+    {'command': 'RISE:smart-exec', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}:focus', 'disabled': True},
+    {'command': 'notebook:run-cell', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}.jp-mod-editMode'},
+    {'command': 'notebook:run-cell', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}.jp-mod-commandMode :focus'},
+]
+# RISE and JupyterLab bind their keys to a focused cell, and a change of slide hides that cell and
+# takes the focus away: outside a cell's editor, these keys work wherever the focus is.
+_NOT_EDITING = 'body.rise-enabled:not(:has(.jp-mod-editMode))'
+KEYS = [{'command': command, 'keys': [key], 'selector': _NOT_EDITING} for command, key in (
+    ('RISE:firstSlide', 'Home'), ('RISE:lastSlide', 'End'), ('notebook:run-cell', 'Shift Enter'),
+    ('notebook:move-cursor-down', 'ArrowDown'), ('notebook:move-cursor-up', 'ArrowUp'))]
+PRESENTING = {('@jupyterlab', 'docmanager-extension', 'plugin'): {'autosave': False},
+              ('@jupyterlab', 'shortcuts-extension', 'shortcuts'): {'shortcuts': RUN_IN_PLACE + KEYS}}
 HEADING = re.compile(r'^(#{1,6})\s+\S')
 DIRECTIVE = re.compile(r'^#\|\s*default_exp\b')
 SET_UP = '# Set-up:'  # the first line of a chapter's install cell (lite/install_cell.py)
