@@ -48,8 +48,11 @@ _NOT_EDITING = 'body.rise-enabled:not(:has(.jp-mod-editMode))'
 KEYS = [{'command': command, 'keys': [key], 'selector': _NOT_EDITING} for command, key in (
     ('RISE:firstSlide', 'Home'), ('RISE:lastSlide', 'End'), ('notebook:run-cell', 'Shift Enter'),
     ('notebook:move-cursor-down', 'ArrowDown'), ('notebook:move-cursor-up', 'ArrowUp'))]
-PRESENTING = {('@jupyterlab', 'docmanager-extension', 'plugin'): {'autosave': False},
-              ('@jupyterlab', 'shortcuts-extension', 'shortcuts'): {'shortcuts': RUN_IN_PLACE + KEYS}}
+# A slide is laid out when shown: centred, a slide whose cell then prints (the slider, its chart and
+# its names) would grow past the bottom of the screen. Slides start at the top.
+PRESENTING = {'@jupyterlab/docmanager-extension/plugin': {'autosave': False},
+              '@jupyterlab/shortcuts-extension/shortcuts': {'shortcuts': RUN_IN_PLACE + KEYS},
+              'jupyterlab-rise/plugin': {'center': False}}
 HEADING = re.compile(r'^(#{1,6})\s+\S')
 DIRECTIVE = re.compile(r'^#\|\s*default_exp\b')
 SET_UP = '# Set-up:'  # the first line of a chapter's install cell (lite/install_cell.py)
@@ -207,8 +210,8 @@ def write(paths):
 
 def presenting_settings(folder):
     "Write JupyterLab's user settings for presenting into folder (used as JUPYTERLAB_SETTINGS_DIR)."
-    for (scope, extension, plugin), values in PRESENTING.items():
-        path = Path(folder, scope, extension, f'{plugin}.jupyterlab-settings')
+    for plugin, values in PRESENTING.items():
+        path = Path(folder, f'{plugin}.jupyterlab-settings')
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values), encoding='utf-8')
     return Path(folder)

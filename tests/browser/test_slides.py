@@ -10,9 +10,11 @@ show on its cell's slide when run, and moving it must show the names the model g
 left arrow, Home and End must move between slides, also after a click into a cell and Escape.
 Presenting leaves the chapter as committed (`git status` clean).
 
-The page logs "RangeError: Maximum call stack size exceeded" about ten times as it loads; the
-same comes from a two-cell notebook without slide metadata, rise.css or widgets, from RISE's
-bundled web components (@microsoft/fast-foundation), so it is RISE's own and not checked here.
+The page logs "RangeError: Maximum call stack size exceeded" 10 to 16 times as it loads. A
+two-cell notebook without slide metadata, rise.css or widgets logs it too: it comes from the web
+components jupyterlab-rise 0.43.1 bundles (@microsoft/fast-foundation 2.50.0, whose
+`Store.delete` notifies and re-enters itself; see jupyterlab-contrib/search-replace pull 148). It
+is RISE's own, it stops nothing on the slides, and this test does not count it.
 """
 import json
 import re
@@ -247,7 +249,9 @@ def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
                 page.wait_for_function(f'() => ({PRESENT_JS})().sliders > 0', timeout=UI_TIMEOUT * 1000)
                 page.screenshot(path=str(ARTIFACTS / 'slides-08_sampling-slider-where-it-ran.png'))
                 move_temperature_slider(page, ARTIFACTS)
-                page.mouse.click(SCREEN['width'] // 2, 5)  # off the slider, whose handle takes the arrow keys
+                # Off the slider, whose handle takes the arrow keys: a click on the cell's prompt selects the cell.
+                page.click(f'.reveal section.present .jp-Cell[data-windowed-list-index="{active_cell(page)}"] '
+                           '.jp-InputPrompt')
                 slider_moved = True
         assert slider_moved, 'slides: the temperature slider never appeared on a slide while presenting chapter 08'
         shown = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.innerText)")
