@@ -41,7 +41,10 @@ RUN_IN_PLACE = [
     {'command': 'RISE:smart-exec', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}:focus', 'disabled': True},
     {'command': 'notebook:run-cell', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}.jp-mod-editMode'},
     {'command': 'notebook:run-cell', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}.jp-mod-commandMode :focus'},
-]
+] + [  # JupyterLab's left and right arrows on a selected cell (they fold headings) would keep them from RISE
+    {'command': f'notebook:move-cursor-heading-{where}', 'keys': [key], 'disabled': True,
+     'selector': '.jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus'}
+    for where, key in (('above-or-collapse', 'ArrowLeft'), ('below-or-expand', 'ArrowRight'))]
 # RISE and JupyterLab bind their keys to a focused cell, and a change of slide hides that cell and
 # takes the focus away: outside a cell's editor, these keys work wherever the focus is.
 _NOT_EDITING = 'body.rise-enabled:not(:has(.jp-mod-editMode))'

@@ -192,5 +192,7 @@ def test_presenting_runs_a_cell_in_place_and_keeps_the_slide_keys(tmp_path):
     if not schema.exists():
         pytest.skip('jupyterlab-rise is not installed in this environment')
     rise = json.loads(schema.read_text())['jupyter.lab.shortcuts']
+    lab = json.loads(Path(sys.prefix, 'share', 'jupyter', 'lab', 'schemas', '@jupyterlab', 'notebook-extension',
+                          'tracker.json').read_text())['jupyter.lab.shortcuts']
     off = [{k: v for k, v in key.items() if k != 'disabled'} for key in keys if key.get('disabled')]
-    assert off and all(key in rise for key in off), f'not a binding of the installed RISE: {off}'
+    assert len(off) == 3 and all(key in rise + lab for key in off), f'not a binding of RISE or JupyterLab: {off}'

@@ -145,6 +145,7 @@ def keys_move_between_slides(page):
     page.keyboard.press('Escape')
     moves(page, 'End', f'#/slide-{last}-')
     moves(page, 'ArrowLeft', f'#/slide-{last - 1}-')
+    moves(page, 'ArrowRight', f'#/slide-{last}-')
     moves(page, 'Home', '#/slide-0-0')
 
 
