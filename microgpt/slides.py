@@ -33,7 +33,29 @@ FOLDED = 35       # px of a folded input (a solution): its first line, which a c
 RISE = {'start_slideshow_at': 'beginning', 'scroll': True, 'slideNumber': 'h.v', 'transition': 'none'}
 # Presenting runs the cells, and JupyterLab would autosave their new execution counts into the
 # chapter, leaving the instructor's checkout modified: the slides session never autosaves.
-PRESENTING = {('@jupyterlab', 'docmanager-extension', 'plugin'): {'autosave': False}}
+# RISE's Shift+Enter runs a cell and selects the next, and RISE follows the selection: run on the
+# last cell of a slide (the temperature slider's), it leaves for the next slide before the output
+# shows. In the slides Shift+Enter runs the cell in place, as Ctrl+Enter does; the arrows move on.
+_SLIDES = '.lm-Widget.reveal .jp-Notebook'
+RUN_IN_PLACE = [
+    {'command': 'RISE:smart-exec', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}:focus', 'disabled': True},
+    {'command': 'notebook:run-cell', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}.jp-mod-editMode'},
+    {'command': 'notebook:run-cell', 'keys': ['Shift Enter'], 'selector': f'{_SLIDES}.jp-mod-commandMode :focus'},
+] + [  # JupyterLab's left and right arrows on a selected cell (they fold headings) would keep them from RISE
+    {'command': f'notebook:move-cursor-heading-{where}', 'keys': [key], 'disabled': True,
+     'selector': '.jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus'}
+    for where, key in (('above-or-collapse', 'ArrowLeft'), ('below-or-expand', 'ArrowRight'))]
+# RISE and JupyterLab bind their keys to a focused cell, and a change of slide hides that cell and
+# takes the focus away: outside a cell's editor, these keys work wherever the focus is.
+_NOT_EDITING = 'body.rise-enabled:not(:has(.jp-mod-editMode))'
+KEYS = [{'command': command, 'keys': [key], 'selector': _NOT_EDITING} for command, key in (
+    ('RISE:firstSlide', 'Home'), ('RISE:lastSlide', 'End'), ('notebook:run-cell', 'Shift Enter'),
+    ('notebook:move-cursor-down', 'ArrowDown'), ('notebook:move-cursor-up', 'ArrowUp'))]
+# A slide is laid out when shown: centred, a slide whose cell then prints (the slider, its chart and
+# its names) would grow past the bottom of the screen. Slides start at the top.
+PRESENTING = {'@jupyterlab/docmanager-extension/plugin': {'autosave': False},
+              '@jupyterlab/shortcuts-extension/shortcuts': {'shortcuts': RUN_IN_PLACE + KEYS},
+              'jupyterlab-rise/plugin': {'center': False}}
 HEADING = re.compile(r'^(#{1,6})\s+\S')
 DIRECTIVE = re.compile(r'^#\|\s*default_exp\b')
 SET_UP = '# Set-up:'  # the first line of a chapter's install cell (lite/install_cell.py)
@@ -191,8 +213,8 @@ def write(paths):
 
 def presenting_settings(folder):
     "Write JupyterLab's user settings for presenting into folder (used as JUPYTERLAB_SETTINGS_DIR)."
-    for (scope, extension, plugin), values in PRESENTING.items():
-        path = Path(folder, scope, extension, f'{plugin}.jupyterlab-settings')
+    for plugin, values in PRESENTING.items():
+        path = Path(folder, f'{plugin}.jupyterlab-settings')
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values), encoding='utf-8')
     return Path(folder)

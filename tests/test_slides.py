@@ -5,6 +5,7 @@ import copy
 import io
 import json
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -175,3 +176,23 @@ def test_course_py_slides_presents_with_those_settings(monkeypatch):
     folder = Path(started['env']['JUPYTERLAB_SETTINGS_DIR'])
     assert json.loads((folder / '@jupyterlab' / 'docmanager-extension' / 'plugin.jupyterlab-settings').read_text()) \
         == {'autosave': False}
+
+
+def test_presenting_runs_a_cell_in_place_and_keeps_the_slide_keys(tmp_path):
+    "Shift+Enter runs where the cell is (RISE's own binding moves on); Home and End work without a focused cell."
+    folder = slides.presenting_settings(tmp_path)
+    keys = json.loads((folder / '@jupyterlab' / 'shortcuts-extension' / 'shortcuts.jupyterlab-settings')
+                      .read_text())['shortcuts']
+    bound = {(k['command'], k['keys'][0]) for k in keys if not k.get('disabled')}
+    assert ('notebook:run-cell', 'Shift Enter') in bound and ('RISE:smart-exec', 'Shift Enter') not in bound
+    assert {('RISE:firstSlide', 'Home'), ('RISE:lastSlide', 'End')} <= bound
+    # JupyterLab turns a binding off only when command, keys and selector are RISE's own, to the letter.
+    schema = Path(sys.prefix, 'share', 'jupyter', 'labextensions', 'jupyterlab-rise', 'schemas', 'jupyterlab-rise',
+                  'plugin.json')
+    if not schema.exists():
+        pytest.skip('jupyterlab-rise is not installed in this environment')
+    rise = json.loads(schema.read_text())['jupyter.lab.shortcuts']
+    lab = json.loads(Path(sys.prefix, 'share', 'jupyter', 'lab', 'schemas', '@jupyterlab', 'notebook-extension',
+                          'tracker.json').read_text())['jupyter.lab.shortcuts']
+    off = [{k: v for k, v in key.items() if k != 'disabled'} for key in keys if key.get('disabled')]
+    assert len(off) == 3 and all(key in rise + lab for key in off), f'not a binding of RISE or JupyterLab: {off}'
