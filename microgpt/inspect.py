@@ -422,6 +422,8 @@ def mean_loss(docs, state_dict, config, tokenizer, ablate=()):
         for p, target in zip(run(ids[:-1], w, config, ablate), ids[1:]):
             total += _nll(p.stages['logits'], target)
             count += 1
+    if not count:  # a mean of nothing
+        raise ValueError("mean_loss needs at least one document, got none")
     return total / count
 
 

@@ -20,6 +20,8 @@ def mean_loss(docs, tokenizer, params, config):
             np.arange(len(tokens) - 1), tokens[1:]
         ].sum()
         count += len(tokens) - 1
+    if not count:  # a mean of nothing
+        raise ValueError("mean_loss needs at least one document, got none")
     return float(total / count)
 
 # %% ../chapters/10_scale.ipynb #9b2ac02b

@@ -527,3 +527,13 @@ def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
     assert status == 2 and out == ''
     assert err == ('error: out of memory: choose a smaller model (--n-embd, --n-layer, --block-size), fewer '
                    '--num-samples, or close other programs\n')
+
+
+def test_every_mean_loss_of_no_documents_is_a_clear_error():
+    "The fast engine's (chapter 10) and the inspector's (chapter 11) too, not a ZeroDivisionError."
+    from microgpt import fast, inspect as inspector, scale
+    params = fast.from_state_dict(small_model())
+    with pytest.raises(ValueError, match='at least one document'):
+        scale.mean_loss([], TOKENIZER, params, CONFIG)
+    with pytest.raises(ValueError, match='at least one document'):
+        inspector.mean_loss([], small_model(), CONFIG, TOKENIZER)
