@@ -55,9 +55,7 @@ KEYS = [{'command': command, 'keys': [key], 'selector': _NOT_EDITING} for comman
 # its names) would grow past the bottom of the screen. Slides start at the top.
 PRESENTING = {'@jupyterlab/docmanager-extension/plugin': {'autosave': False},
               '@jupyterlab/shortcuts-extension/shortcuts': {'shortcuts': RUN_IN_PLACE + KEYS},
-              'jupyterlab-rise/plugin': {'center': False},
-              # The lab's 'defer' layout is for glossary links; slides keep full windowing.
-              '@jupyterlab/notebook-extension/tracker': {'windowingMode': 'full'}}
+              'jupyterlab-rise/plugin': {'center': False}}
 HEADING = re.compile(r'^(#{1,6})\s+\S')
 DIRECTIVE = re.compile(r'^#\|\s*default_exp\b')
 SET_UP = '# Set-up:'  # the first line of a chapter's install cell (lite/install_cell.py)
