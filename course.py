@@ -92,11 +92,7 @@ LAB_OPTIONS = [f'--ServerApp.root_dir={ROOT}', '--ServerApp.default_url=/lab/tre
 LAB_DEFAULTS = {'@jupyterlab/apputils-extension:notification': {'fetchNews': 'false', 'checkForUpdates': False},
                 # Code at 12 px: a 79-character line fits its cell in a 1024 px window with the
                 # file browser open (at JupyterLab's 13 px it runs 36 px past the edge).
-                '@jupyterlab/apputils-extension:themes': {'overrides': {'code-font-size': '12px'}},
-                # Cells laid out as the page loads ('defer'), not estimated: a link to a cell (the
-                # glossary's) then lands on its heading; with full windowing the cells above took
-                # their real height after the scroll and the page stopped a cell past the heading.
-                '@jupyterlab/notebook-extension:tracker': {'windowingMode': 'defer'}}
+                '@jupyterlab/apputils-extension:themes': {'overrides': {'code-font-size': '12px'}}}
 WRITE_DEFAULTS = '''import json, sys
 from pathlib import Path
 path = Path(sys.prefix, 'share', 'jupyter', 'lab', 'settings', 'overrides.json')
