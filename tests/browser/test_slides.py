@@ -73,10 +73,25 @@ class KernelReplies:
         self.count += len(self.REPLY.findall(payload.encode() if isinstance(payload, str) else payload))
 
 
+# The code cell RISE selects on its own on a new slide (its auto_select setting, 'code', some
+# 450 ms after the move): the slide's first code cell, or none.
+AUTO_SELECTED_JS = """() => {
+  const s = document.querySelector('.reveal .slides section.present:not(.stack)');
+  const code = s && s.querySelector('.jp-CodeCell');
+  return code ? +code.dataset.windowedListIndex : -1;
+}"""
+
+
 def settle(page, hash_before):
-    "Wait for reveal's move to another slide and the layout (or two frames when the slide stayed)."
+    """Wait for reveal's move to another slide, the layout, and RISE's selection of the new slide's
+    first code cell (or two frames when the slide stayed). A presenter's next key acts from there."""
     if page.evaluate(HASH_JS) != hash_before:
         page.wait_for_timeout(400)  # reveal's move to the next slide, and the layout
+        selected = page.evaluate(AUTO_SELECTED_JS)
+        if selected > active_cell(page):
+            page.wait_for_function(f'() => +document.querySelector(".jp-Cell.jp-mod-active")'
+                                   f'.dataset.windowedListIndex === {selected}', timeout=10000, polling=50)
+            page.wait_for_timeout(100)
     else:
         page.evaluate('() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
 
