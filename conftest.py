@@ -54,7 +54,7 @@ def rank(item):
 
 
 def fresh_progress_folder():
-    "An empty folder for the learner's progress (microgpt/progress.py): never the developer's own."
+    "An empty folder for the learner's progress (microgpt/helpers/progress.py): never the developer's own."
     os.environ['MICROGPT_PROGRESS_DIR'] = tempfile.mkdtemp(prefix='microgpt-progress-')
 
 

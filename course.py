@@ -199,7 +199,7 @@ def export(args):
 
 
 def figures(args):
-    run([env_python(), str(ROOT / 'figures' / 'make_figures.py'), *args])
+    run([env_python(), str(ROOT / 'tools' / 'make_figures.py'), *args])
 
 
 def checkpoint(args):
@@ -214,14 +214,14 @@ def browser_test(args):
 
 
 def tidy(args):
-    run([env_python(), str(CHAPTERS / 'tidy.py'), *args])
+    run([env_python(), str(ROOT / 'tools' / 'tidy.py'), *args])
 
 
 def slides(args):
     if args[:1] == ['--write']:
         python = env_python()
         notebooks = args[1:] or sorted(str(p) for p in CHAPTERS.glob('[0-9]*.ipynb'))
-        run([python, '-c', 'import sys; from microgpt.slides import write; write(sys.argv[1:])', *notebooks])
+        run([python, '-c', 'import sys; from tools.slides import write; write(sys.argv[1:])', *notebooks])
         return
     name = args[0].removesuffix('.ipynb') if args else ''
     found = sorted(CHAPTERS.glob(f'{name}*.ipynb')) if re.fullmatch(r'[\w-]+', name) else []
@@ -232,7 +232,7 @@ def slides(args):
     refuse_root('slides', args)
     python = env_python()
     import tempfile
-    from microgpt.slides import presenting_settings  # no autosave: the chapter stays as committed
+    from tools.slides import presenting_settings  # no autosave: the chapter stays as committed
     settings = presenting_settings(tempfile.mkdtemp(prefix='microgpt-slides-'))
     # RISE serves a notebook as slides at /rise/PATH; JupyterLab opens the browser there.
     rel = found[0].relative_to(ROOT).as_posix()
@@ -241,21 +241,21 @@ def slides(args):
 
 
 def playground(args):
-    "Voila with a token in the URL it opens, idle kernels culled, a cap on kernels (microgpt/playground_server.py)."
+    "Voila with a token in the URL it opens, idle kernels culled, a cap on kernels (microgpt/helpers/playground_server.py)."
     python = env_python()
-    from microgpt.playground_server import NOTEBOOK, environment, options
+    from microgpt.helpers.playground_server import NOTEBOOK, environment, options
     serve([python, '-m', 'voila', str(NOTEBOOK), *options(), *args], env=environment())
 
 
 def progress(args):
-    "The learner's progress (microgpt/progress.py), read on this machine; nothing is sent anywhere."
+    "The learner's progress (microgpt/helpers/progress.py), read on this machine; nothing is sent anywhere."
     try:
         import platformdirs  # noqa: F401 (where the file lives; the course environment has it)
     except ImportError:
         run([env_python(), str(ROOT / 'course.py'), 'progress', *args])
         return
     sys.path.insert(0, str(ROOT))
-    from microgpt.progress import main
+    from microgpt.helpers.progress import main
     sys.exit(main(args))
 
 

@@ -2,7 +2,7 @@
 
 `data/` in the repository stays the one place a learner looks at. Building a wheel copies names.txt
 and the shipped checkpoint into `microgpt/data/` inside the build folder, never into the source tree,
-and `microgpt.resources` finds them there once installed.
+and `data_file` in `microgpt.tokenizer` (chapter 03) finds them there once installed.
 """
 import shutil
 from pathlib import Path

@@ -34,7 +34,7 @@ import importlib.util, os, sys
 if sys.platform == 'emscripten':
     import piplite
     await piplite.install('microgpt-course')
-    from microgpt.browser import setup
+    from microgpt.helpers.browser import setup
     await setup({needs})
 elif importlib.util.find_spec('microgpt') is None:
     print('microgpt is not installed here: installing it with pip ...')

@@ -1,5 +1,5 @@
 """Write the README's "ways in": the browser site, Colab and Binder links for every chapter, all
-made from REPOSITORY in microgpt/course.py (the one place the address is written). Until REPOSITORY
+made from REPOSITORY in microgpt/helpers/course_map.py (the one place the address is written). Until REPOSITORY
 is set (it holds the placeholder OWNER) those links would lead nowhere, so the section shows none and
 says how to open the course without them.
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from microgpt.course import BRANCH, CHAPTERS, REPOSITORY  # noqa: E402
+from microgpt.helpers.course_map import BRANCH, CHAPTERS, REPOSITORY  # noqa: E402
 
 START, END = '<!-- ways-in: written by lite/readme_links.py -->', '<!-- ways-in: end -->'
 

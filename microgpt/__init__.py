@@ -1,5 +1,7 @@
 """microgpt: a tiny GPT in plain Python, built chapter by chapter in chapters/.
 
-The core modules (autograd, tokenizer, embeddings, attention, model, optim, sample) use only the
-standard library; drawing, plotting and widgets live in their own modules at the edge.
+The modules at this level are the ones the chapters build (derivatives, autograd, tokenizer,
+embeddings, attention, model, optim, sample, fast, scale, inside); the course's own machinery
+(drawings, plots, widgets, checkers, checkpoints, the command line) is in microgpt/helpers/.
+See ARCHITECTURE.md.
 """

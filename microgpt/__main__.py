@@ -1,6 +1,6 @@
-"""`python -m microgpt ...`: see microgpt/cli.py."""
+"""`python -m microgpt ...`: see microgpt/helpers/cli.py."""
 import sys
 
-from .cli import main
+from .helpers.cli import main
 
 sys.exit(main())

@@ -38,7 +38,7 @@ def reference_run(tmp_path_factory):
 
     The longest computation of the suite, done once per session and shared; the root conftest.py keeps
     the tests that use it on one pytest-xdist worker."""
-    from microgpt.cli import main
+    from microgpt.helpers.cli import main
     path = tmp_path_factory.mktemp('reference-run') / 'checkpoint.json'
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):

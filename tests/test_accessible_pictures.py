@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from microgpt.plots import PETROFF10, PathsPicture, colour_blind_safe
+from microgpt.helpers.plots import PETROFF10, PathsPicture, colour_blind_safe
 
 plt = pytest.importorskip('matplotlib.pyplot')
 
@@ -30,7 +30,7 @@ def test_charts_draw_in_the_petroff_colours():
 
 def test_every_slider_picture_has_a_text_alternative():
     pytest.importorskip('ipywidgets')
-    from microgpt.widgets import learning_rate_slider
+    from microgpt.helpers.widgets import learning_rate_slider
     box = learning_rate_slider(lambda lr: {'a': [(1.0, 1.0), (0.5, 0.5)]}, lambda x, y: x * x + y * y)
     html = box.children[1].value
     assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="learning rate 0.1: [^"]+"', html)

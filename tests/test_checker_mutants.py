@@ -6,7 +6,7 @@ import math
 import pytest
 
 from microgpt.autograd import Value
-from microgpt.exercises import ch01, ch02, ch03, ch04, ch07, ch08
+from microgpt.helpers.exercises import ch01, ch02, ch03, ch04, ch07, ch08
 
 
 def not_yet(verdict, *words):

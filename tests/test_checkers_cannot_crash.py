@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microgpt.autograd import Value
-from microgpt.exercises import Check
+from microgpt.helpers.exercises import Check
 
-MODULES = [importlib.import_module(f'microgpt.exercises.ch{n:02}') for n in range(1, 12)]
+MODULES = [importlib.import_module(f'microgpt.helpers.exercises.ch{n:02}') for n in range(1, 12)]
 CHECKERS = [f for m in MODULES for name, f in vars(m).items()
             if name.startswith('check_') and inspect.isfunction(f) and f.__module__ == m.__name__]
 

@@ -7,9 +7,9 @@ import sys
 import pytest
 
 from conftest import ROOT
-from microgpt import checkpoint as ck
-from microgpt.checkpoint import CheckpointError, check_writable, load_checkpoint, save_checkpoint
-from microgpt.safe_save import UnsafeTarget
+from microgpt.helpers import checkpoint as ck
+from microgpt.helpers.checkpoint import CheckpointError, check_writable, load_checkpoint, save_checkpoint
+from microgpt.helpers.safe_save import UnsafeTarget
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.sample import sample
 from microgpt.tokenizer import Tokenizer
@@ -140,7 +140,7 @@ def tiny_file_of_a_huge_model(path, **config):
 UNDER_A_MEMORY_LIMIT = '''
 import resource, sys
 sys.path.insert(0, {root!r})
-from microgpt.checkpoint import CheckpointError, load_checkpoint
+from microgpt.helpers.checkpoint import CheckpointError, load_checkpoint
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GB of address space for the whole process
 try:
     load_checkpoint(sys.argv[1])

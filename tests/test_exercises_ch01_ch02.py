@@ -4,8 +4,8 @@ import math
 import pytest
 
 from microgpt.autograd import Value
-from microgpt.exercises.ch01 import check_chain_rule, check_gradient_prediction, check_tanh_local_grad
-from microgpt.exercises.ch02 import check_prediction, check_tanh
+from microgpt.helpers.exercises.ch01 import check_chain_rule, check_gradient_prediction, check_tanh_local_grad
+from microgpt.helpers.exercises.ch02 import check_prediction, check_tanh
 
 
 def ok(check):

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from microgpt.exercises import ch03, ch04
+from microgpt.helpers.exercises import ch03, ch04
 
 
 def fails_with(check, *words):

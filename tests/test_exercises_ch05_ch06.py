@@ -4,7 +4,7 @@ import math
 import pytest
 
 from microgpt.attention import attention
-from microgpt.exercises import ch05, ch06
+from microgpt.helpers.exercises import ch05, ch06
 from microgpt.model import mlp, rmsnorm
 
 

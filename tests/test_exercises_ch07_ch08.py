@@ -4,8 +4,8 @@ import math
 import pytest
 
 from conftest import hidden_solution
-from microgpt.exercises.ch07 import check_smoothed, check_train_step
-from microgpt.exercises.ch08 import check_generate, check_tempered_probs
+from microgpt.helpers.exercises.ch07 import check_smoothed, check_train_step
+from microgpt.helpers.exercises.ch08 import check_generate, check_tempered_probs
 from microgpt.optim import document_loss
 
 

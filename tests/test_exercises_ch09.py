@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from conftest import hidden_solution
-from microgpt.exercises.ch09 import check_attention_loop, check_numerical_gradient
+from microgpt.helpers.exercises.ch09 import check_attention_loop, check_numerical_gradient
 
 
 def solution(name):

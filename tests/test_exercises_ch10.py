@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import hidden_solution
-from microgpt.exercises.ch10 import check_pooled_loss
+from microgpt.helpers.exercises.ch10 import check_pooled_loss
 
 
 def solution(name):

@@ -2,9 +2,9 @@
 import pytest
 
 from conftest import hidden_solution
-from microgpt.checkpoint import load_checkpoint
-from microgpt.exercises.ch11 import UNITS, check_loss_increases, check_strongest_letter
-from microgpt.inspect import mean_loss, trace
+from microgpt.helpers.checkpoint import load_checkpoint
+from microgpt.helpers.exercises.ch11 import UNITS, check_loss_increases, check_strongest_letter
+from microgpt.inside import mean_loss, trace
 
 CKPT = load_checkpoint()
 SD, CONFIG, TOK = CKPT.state_dict, CKPT.config, CKPT.tokenizer

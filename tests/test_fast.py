@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from microgpt import fast, optim
 from microgpt.autograd import Value
-from microgpt.checkpoint import load_checkpoint
+from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt import sample as scalar_sample
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.model import gpt, kv_cache

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from microgpt import checkpoint as ck
+from microgpt.helpers import checkpoint as ck
 from microgpt.autograd import Value
-from microgpt.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from microgpt.cli import main
+from microgpt.helpers.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from microgpt.helpers.cli import main
 from microgpt.embeddings import GPTConfig, init_state_dict, parameters
 from microgpt.optim import Adam, TrainingDiverged, train
 from microgpt.tokenizer import Tokenizer, load_docs
@@ -192,7 +192,7 @@ def slow_saver(code, *args):
 @POSIX
 def test_sigterm_during_the_save_finishes_it_first(tmp_path):
     target = tmp_path / 'model.json'
-    process = slow_saver('from microgpt.cli import main\nsys.exit(main(sys.argv[1:]))',
+    process = slow_saver('from microgpt.helpers.cli import main\nsys.exit(main(sys.argv[1:]))',
                          'train', '--steps', '2', '--save', str(target), *TINY)
     process.terminate()
     assert process.wait(timeout=60) == 130
@@ -205,7 +205,7 @@ def test_sigterm_during_the_save_finishes_it_first(tmp_path):
 def test_a_killed_save_leaves_nothing_the_next_save_trips_over(tmp_path):
     target = tmp_path / 'model.json'
     save_checkpoint(target, small_model(1), CONFIG, TOKENIZER)
-    process = slow_saver('from microgpt.checkpoint import save_checkpoint\n'
+    process = slow_saver('from microgpt.helpers.checkpoint import save_checkpoint\n'
                          'from microgpt.embeddings import GPTConfig, init_state_dict\n'
                          'from microgpt.tokenizer import Tokenizer\nimport random\n'
                          f'config = GPTConfig(**{vars(CONFIG)!r})\n'
@@ -406,7 +406,7 @@ SECOND_SIGNAL = '''
 import os, runpy, signal, sys, time
 sys.path.insert(0, {root!r})
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import microgpt.train_command as train_command
+import microgpt.helpers.train_command as train_command
 keep = train_command.keep_interrupted
 def twice(*args, **kwargs):
     os.kill(os.getpid(), {second})
@@ -441,7 +441,7 @@ def test_a_closed_terminal_keeps_the_model_trained_so_far(tmp_path):
     assert load_checkpoint(tmp_path / 'model.interrupted.json').training['steps'] >= 3
 
 
-KEEP_OFTEN = ('import runpy, sys; sys.path.insert(0, {root!r}); import microgpt.train_command as t; '
+KEEP_OFTEN = ('import runpy, sys; sys.path.insert(0, {root!r}); import microgpt.helpers.train_command as t; '
               't.KEEP_EVERY = 0.0; runpy.run_module("microgpt", run_name="__main__", alter_sys=True)')
 
 
@@ -458,7 +458,7 @@ def test_a_long_run_killed_outright_keeps_the_model_trained_so_far(tmp_path):
 
 
 def test_a_finished_run_leaves_no_partial_model(tmp_path, monkeypatch, capsys):
-    import microgpt.train_command as train_command
+    import microgpt.helpers.train_command as train_command
     monkeypatch.setattr(train_command, 'KEEP_EVERY', 0.0)
     target = tmp_path / 'model.json'
     assert run(['train', '--steps', '3', '--save', str(target), *TINY], capsys)[0] == 0
@@ -518,7 +518,7 @@ def test_data_that_is_not_a_regular_file_is_named_for_what_it_is(kind, tmp_path,
 
 
 def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
-    import microgpt.cli as cli_module
+    import microgpt.helpers.cli as cli_module
 
     def exhausted(args):
         raise MemoryError
@@ -531,7 +531,7 @@ def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
 
 def test_every_mean_loss_of_no_documents_is_a_clear_error():
     "The fast engine's (chapter 10) and the inspector's (chapter 11) too, not a ZeroDivisionError."
-    from microgpt import fast, inspect as inspector, scale
+    from microgpt import fast, inside as inspector, scale
     params = fast.from_state_dict(small_model())
     with pytest.raises(ValueError, match='at least one document'):
         scale.mean_loss([], TOKENIZER, params, CONFIG)

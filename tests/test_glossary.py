@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from microgpt.course import CHAPTERS as COURSE
+from microgpt.helpers.course_map import CHAPTERS as COURSE
 
 CHAPTERS = ROOT / 'chapters'
 GLOSSARY = CHAPTERS / '99_glossary.ipynb'
@@ -77,7 +77,7 @@ def sections(nb_path):
 
 
 def resolve(nb, anchor):
-    """The heading anchors a link lands on: a `cell-id=ID` link (chapters/tidy.py writes them, since JupyterLab
+    """The heading anchors a link lands on: a `cell-id=ID` link (tools/tidy.py writes them, since JupyterLab
     finds a cell on the first click) lands on the headings of that markdown cell, if the cell opens with one."""
     if not anchor.startswith('cell-id='):
         return [anchor]

@@ -2,6 +2,7 @@
 inside a function: each import points one way, so each module can be read (and tested) after
 the ones it uses."""
 import ast
+import re
 
 from conftest import ROOT
 
@@ -67,3 +68,29 @@ def test_the_package_has_no_import_cycle():
     assert len(graph) > 10 and any(graph.values()), 'the package was not found or not parsed'
     cycle = find_cycle(graph)
     assert cycle is None, 'modules import each other: ' + ' -> '.join(cycle)
+
+
+def test_what_the_chapters_build_never_imports_the_course_helpers():
+    """The layers of ARCHITECTURE.md: the modules the chapters build (microgpt/*.py) use each other
+    and the standard library; the helpers (microgpt/helpers/) use them, never the other way."""
+    paths = sorted(PACKAGE.rglob('*.py'))
+    modules = {module_name(p) for p in paths}
+    core = [p for p in PACKAGE.glob('*.py') if p.name not in ('__init__.py', '__main__.py')]
+    assert len(core) >= 11, 'the chapters\' modules were not found'
+    upward = {module_name(p): sorted(t for t in imports_of(p, modules) if t.startswith('microgpt.helpers'))
+              for p in core}
+    upward = {m: targets for m, targets in upward.items() if targets}
+    assert not upward, f'a chapter\'s module imports a course helper: {upward}'
+
+
+def test_architecture_md_lists_the_imports_the_code_has():
+    "ARCHITECTURE.md's 'Who imports whom' is the chapters' modules' import graph, as the code has it."
+    text = (ROOT / 'ARCHITECTURE.md').read_text(encoding='utf-8').split('## Who imports whom', 1)[1]
+    listed = {}
+    for name, targets in re.findall(r'^- `(\w+)`: (.+)$', text, flags=re.MULTILINE):
+        listed[name] = set() if targets.strip() == 'none' else set(re.findall(r'`(\w+)`', targets))
+    paths = sorted(PACKAGE.rglob('*.py'))
+    modules = {module_name(p) for p in paths}
+    actual = {p.stem: {t.removeprefix('microgpt.') for t in imports_of(p, modules) if t != 'microgpt'}
+              for p in PACKAGE.glob('*.py') if p.name not in ('__init__.py', '__main__.py')}
+    assert listed == actual, f'ARCHITECTURE.md lists {listed}, the code has {actual}'

@@ -30,7 +30,7 @@ def elsewhere(tmp_path, monkeypatch):
 
 
 def test_the_data_travel_with_the_package(installed, elsewhere):
-    code = ('import microgpt, microgpt.checkpoint as c, microgpt.tokenizer as t\n'
+    code = ('import microgpt, microgpt.helpers.checkpoint as c, microgpt.tokenizer as t\n'
             'print(microgpt.__file__); print(c.SHIPPED); print(len(t.load_docs()))')
     package, shipped, docs = run_ok(installed, '-c', code, cwd=elsewhere).stdout.splitlines()
     venv = installed.parent.parent

@@ -17,7 +17,7 @@ from conftest import ROOT
 from course import NBVAL
 
 # What reaches the user's folder: the command line, and where it keeps its files.
-REACHES_USER_STATE = re.compile(r'microgpt\.(cli|resources|train_command)\b|trained_checkpoint|user_folder|'
+REACHES_USER_STATE = re.compile(r'microgpt\.helpers\.(cli|resources|train_command)\b|trained_checkpoint|user_folder|'
                                 r'default_checkpoint|MICROGPT_HOME')
 
 
@@ -39,10 +39,10 @@ def learner_env(tmp_path):
     env['PYTHONPATH'] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))
     # A model of their own: other weights than the shipped one, saved where `train` saves by default.
     make = ('import random, sys\n'
-            'from microgpt.checkpoint import save_checkpoint\n'
-            'from microgpt.cli import default_checkpoint\n'
+            'from microgpt.helpers.checkpoint import save_checkpoint\n'
+            'from microgpt.helpers.cli import default_checkpoint\n'
             'from microgpt.embeddings import GPTConfig, init_state_dict\n'
-            'from microgpt.resources import trained_checkpoint\n'
+            'from microgpt.helpers.resources import trained_checkpoint\n'
             'from microgpt.tokenizer import Tokenizer, load_docs\n'
             'tok = Tokenizer.from_docs(load_docs())\n'
             'config = GPTConfig(vocab_size=tok.vocab_size)\n'

@@ -15,10 +15,10 @@ import pytest
 from conftest import ROOT
 
 pytest.importorskip('numpy')
-from microgpt import playground  # noqa: E402  (needs numpy)
+from microgpt.helpers import playground  # noqa: E402  (needs numpy)
 from microgpt.model import gpt, kv_cache  # noqa: E402
 from microgpt.sample import next_token_probs  # noqa: E402
-from microgpt.widgets import names_at_temperature  # noqa: E402
+from microgpt.helpers.widgets import names_at_temperature  # noqa: E402
 
 
 @pytest.fixture(scope='module')
@@ -158,7 +158,7 @@ def stop(process):
 def voila(tmp_path):
     "The playground served as `course.py playground` serves it, with a cap of one kernel, culled after 4 s idle."
     pytest.importorskip('voila')
-    from microgpt.playground_server import NOTEBOOK, environment, options
+    from microgpt.helpers.playground_server import NOTEBOOK, environment, options
     cmd = ['-m', 'voila', str(NOTEBOOK), *options(max_kernels=1, idle_seconds=4), '--no-browser',
            f'--port={free_port()}']
     process, url = start(cmd, tmp_path / 'voila.log', environment())

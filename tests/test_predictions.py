@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from microgpt.exercises.predictions import PREDICTIONS, reveal
+from microgpt.helpers.exercises.predictions import PREDICTIONS, reveal
 
 CHAPTERS = Path(__file__).resolve().parent.parent / 'chapters'
 

@@ -1,4 +1,4 @@
-"""The learner's progress (microgpt/progress.py): kept by the checkers, shown by course.py progress."""
+"""The learner's progress (microgpt/helpers/progress.py): kept by the checkers, shown by course.py progress."""
 import json
 import os
 import subprocess
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from microgpt import progress
-from microgpt.exercises import ch05
+from microgpt.helpers import progress
+from microgpt.helpers.exercises import ch05
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -55,7 +55,7 @@ REVIEWED = {
                        '10,000': 'from the printed central errors 1.0e-02 and 1.0e-06'},
     '02_autograd': {'1000': "CPython's recursion limit, a fact of the interpreter",
                     '3000': "Pyodide's recursion limit, a fact of the interpreter",
-                    '60': "draw_graph's default max_nodes (microgpt/draw.py)"},
+                    '60': "draw_graph's default max_nodes (microgpt/helpers/draw.py)"},
     '03_tokenizer': {'five to seven': 'read off the histogram of name lengths the cell above draws'},
     '04_embeddings': {'65': "exercise 3's vocabulary, a definition (VOCAB_SIZE of its checker)"},
     '05_attention': {'90': "the exercise's target, a definition (its checker tests it)",

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from conftest import ROOT, reference_setup
-from microgpt.checkpoint import load_checkpoint
+from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import parameters
 from microgpt.optim import Adam, train
 from microgpt.sample import sample

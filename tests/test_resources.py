@@ -5,15 +5,15 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from microgpt import resources
-from microgpt.checkpoint import SHIPPED
-from microgpt.tokenizer import load_docs
+from microgpt.helpers import resources
+from microgpt.helpers.checkpoint import SHIPPED
+from microgpt.tokenizer import data_file, load_docs
 
 
 def test_a_checkout_reads_the_data_folder():
     # The checkout has no microgpt/data/ (only a built wheel has): data/ is the one place to look at.
     assert not (ROOT / 'microgpt' / 'data').exists()
-    assert resources.data_file('names.txt') == ROOT / 'data' / 'names.txt'
+    assert data_file('names.txt') == ROOT / 'data' / 'names.txt'
     assert SHIPPED == ROOT / 'data' / 'checkpoint.json'
     assert load_docs() == load_docs(ROOT / 'data' / 'names.txt')
 

@@ -6,12 +6,12 @@ import pytest
 
 from conftest import ROOT
 from microgpt.autograd import Value
-from microgpt.checkpoint import load_checkpoint
+from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import GPTConfig, init_state_dict, softmax
 from microgpt.model import gpt, kv_cache
 from microgpt.sample import check_temperature, next_token_probs, sample
 from microgpt.tokenizer import Tokenizer
-from microgpt.widgets import (TEMPERATURES, float_gpt, float_weights, names_at_temperature, names_report)
+from microgpt.helpers.widgets import (TEMPERATURES, float_gpt, float_weights, names_at_temperature, names_report)
 
 SHIPPED = load_checkpoint(ROOT / 'data' / 'checkpoint.json')
 ODD = GPTConfig(vocab_size=6, n_embd=12, n_head=3, n_layer=2, block_size=6)  # no powers of two
@@ -90,7 +90,7 @@ def test_names_report_marks_known_names_and_counts_new_ones():
 def test_temperature_slider_shows_what_names_at_temperature_computes():
     pytest.importorskip('ipywidgets')
     docs = (ROOT / 'data' / 'names.txt').read_text(encoding='utf-8').split()
-    from microgpt.widgets import temperature_slider
+    from microgpt.helpers.widgets import temperature_slider
     box = temperature_slider(SHIPPED.state_dict, SHIPPED.config, SHIPPED.tokenizer, docs)
     slider, (chart, names) = box.children[0], box.children[1].children
     assert slider.description == 'temperature' and (slider.min, slider.max, slider.step) == (0.0, 2.0, 0.1)
@@ -108,7 +108,7 @@ def test_temperature_slider_shows_what_names_at_temperature_computes():
 
 def test_learning_rate_slider_redraws_the_picture():
     pytest.importorskip('ipywidgets')
-    from microgpt.widgets import learning_rate_slider
+    from microgpt.helpers.widgets import learning_rate_slider
     calls = []
 
     def paths(lr):

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT
 from microgpt import fast, optim, scale
-from microgpt.checkpoint import load_checkpoint
+from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import GPTConfig
 from microgpt.tokenizer import Tokenizer, held_out_split, load_docs
 

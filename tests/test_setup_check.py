@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from microgpt import setup_check
-from microgpt.setup_check import check_environment, drawing_fix, where
+from microgpt.helpers import setup_check
+from microgpt.helpers.setup_check import check_environment, drawing_fix, where
 
 ABSENT = {'numpy', 'tqdm', 'jupyterlab', 'wasmtime'}  # a kernel where these are not installed
 

@@ -1,4 +1,4 @@
-"""Every chapter carries the slide metadata microgpt.slides derives from it, and that derivation
+"""Every chapter carries the slide metadata tools.slides derives from it, and that derivation
 keeps its promises: each heading starts a slide, and a slide holds no more than a screen."""
 import base64
 import copy
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from microgpt import slides
+from tools import slides
 
 from conftest import ROOT
 

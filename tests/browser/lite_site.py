@@ -142,7 +142,7 @@ SVGS_JS = """(path) => {
     for (let j = 0; j < c.model.outputs.length; j++) {
       const data = c.model.outputs.get(j).toJSON().data || {};
       const svg = [].concat(data['image/svg+xml'] || []).join('');
-      const html = [].concat(data['text/html'] || []).join('');  // microgpt.draw: an <img> holding the SVG
+      const html = [].concat(data['text/html'] || []).join('');  // microgpt.helpers.draw: an <img> holding the SVG
       if (svg) found.push(svg);
       else if (html.includes('data:image/svg+xml')) found.push(html);
     }

@@ -71,7 +71,7 @@ def chapter(prefix):
 
 
 def drawing(data):
-    "An output's drawing: SVG, or the HTML image holding it (how microgpt.draw shows one), else None."
+    "An output's drawing: SVG, or the HTML image holding it (how microgpt.helpers.draw shows one), else None."
     for kind in ('image/svg+xml', 'text/html'):
         text = ''.join(data.get(kind, ''))
         if kind == 'image/svg+xml' and text or 'data:image/svg+xml' in text:
@@ -104,9 +104,9 @@ def test_chapter_02_runs_with_every_drawing_as_stored(runs, lite):
 CORE = '''
 import random
 from microgpt.autograd import Value
-from microgpt.checkpoint import load_checkpoint
+from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.sample import sample
-from microgpt.widgets import names_at_temperature
+from microgpt.helpers.widgets import names_at_temperature
 a, b = Value(2.0), Value(-3.0)
 loss = ((a * b).exp() + (a - b) ** 2).log()
 loss.backward()

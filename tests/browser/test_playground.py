@@ -24,7 +24,7 @@ class VoilaServer(LabServer):
     "Voila serving the playground on 127.0.0.1, with the private Jupyter folders and kernel of LabServer."
 
     def start(self):
-        from microgpt.playground_server import TEMPLATES, options
+        from microgpt.helpers.playground_server import TEMPLATES, options
         _, env = self._prepare()
         env['JUPYTER_PATH'] = os.pathsep.join(filter(None, [str(TEMPLATES), env.get('JUPYTER_PATH')]))
         self.port = free_port()
@@ -61,7 +61,7 @@ def voila(browser):
 
 @functools.lru_cache(maxsize=None)
 def model():
-    from microgpt.playground import Model
+    from microgpt.helpers.playground import Model
     return Model()
 
 
@@ -179,5 +179,5 @@ def test_the_playground_responds_to_every_control_and_resets(browser, voila):
 
 
 def _names(temperature):
-    from microgpt.playground import names
+    from microgpt.helpers.playground import names
     return names(model(), temperature)

@@ -50,8 +50,8 @@ def test_learning_rate_slider_redraws_the_loss_picture(prefix, description, runs
 @functools.lru_cache(maxsize=None)
 def expected_names(temperature):
     "What chapter 08's slider must show at `temperature`: the names and which are already in the data."
-    from microgpt.checkpoint import load_checkpoint
-    from microgpt.widgets import names_at_temperature
+    from microgpt.helpers.checkpoint import load_checkpoint
+    from microgpt.helpers.widgets import names_at_temperature
     ckpt = load_checkpoint(ROOT / 'data' / 'checkpoint.json')
     names = names_at_temperature(ckpt.state_dict, ckpt.config, ckpt.tokenizer, temperature, num_samples=20, seed=0)
     known = set((ROOT / 'data' / 'names.txt').read_text(encoding='utf-8').split())

@@ -53,7 +53,7 @@ HASH_JS = '() => location.hash'
 
 def user_settings(lab):
     "The settings `course.py slides` presents with (no autosave, the keys), where the test server's pages read them."
-    from microgpt.slides import presenting_settings
+    from tools.slides import presenting_settings
     presenting_settings(lab.tmp / 'settings')  # LabServer's --LabApp.user_settings_dir, which RISE's page reads too
 
 

@@ -11,7 +11,7 @@ All of it is Voila's and Jupyter server's own configuration, except the cap, whi
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: microgpt/helpers/ is two levels down
 NOTEBOOK = ROOT / 'playground' / 'playground.ipynb'
 TEMPLATES = ROOT / 'playground'  # holds voila/templates/microgpt: put on JUPYTER_PATH
 MAX_KERNELS = 8
@@ -22,7 +22,7 @@ def options(max_kernels=MAX_KERNELS, idle_seconds=IDLE_SECONDS):
     "Voila's command-line options for the playground (after `python -m voila NOTEBOOK`)."
     manager = 'CappedKernelManager'  # in playground_kernels.py: it needs Jupyter, this module does not
     return ['--token', '--Voila.ip=127.0.0.1', '--template=microgpt',
-            f'--VoilaConfiguration.multi_kernel_manager_class=microgpt.playground_kernels.{manager}',
+            f'--VoilaConfiguration.multi_kernel_manager_class=microgpt.helpers.playground_kernels.{manager}',
             f'--{manager}.max_kernels={max_kernels}',
             f'--{manager}.cull_idle_timeout={idle_seconds}', f'--{manager}.cull_interval={max(1, idle_seconds // 5)}',
             f'--{manager}.cull_connected=False']  # a page still open keeps its kernel

@@ -3,9 +3,9 @@ import math
 import random
 from numbers import Real
 
-from ..autograd import Value
-from ..attention import attention_weights
-from ..embeddings import GPTConfig
+from ...autograd import Value
+from ...attention import attention_weights
+from ...embeddings import GPTConfig
 from . import failed, guarded, passed
 
 # The keys of the chapter's worked example: exercise 5.1 asks for a query that picks the third.

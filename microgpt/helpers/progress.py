@@ -96,7 +96,7 @@ def reset():
 
 
 def exercises():
-    "{chapter number: [exercise]}: every checker in microgpt/exercises, in source order (read, not run)."
+    "{chapter number: [exercise]}: every checker in microgpt/helpers/exercises, in source order (read, not run)."
     found = {}
     for source in sorted((Path(__file__).parent / 'exercises').glob('ch[0-9][0-9].py')):
         tree = ast.parse(source.read_text(encoding='utf-8'))
@@ -132,7 +132,7 @@ RESET = ('To start afresh: `python3 course.py progress --reset` in a terminal\n'
 
 def show_progress():
     "Chapter 00: the solved exercises per chapter, on the course map; nothing solved says so."
-    from .course import course_map
+    from .course_map import course_map
     counts = solved_per_chapter()
     if not any(done for done, _ in counts.values()):
         print('No exercise solved yet. Each checker you run notes here whether you\n'

@@ -2,14 +2,15 @@
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES_DIR = ROOT / 'figures'
+sys.path.insert(0, str(ROOT))
 
 from microgpt.autograd import Value  # noqa: E402
-from microgpt.course import course_map  # noqa: E402
-from microgpt.draw import draw_graph  # noqa: E402
 from microgpt.embeddings import GPTConfig  # noqa: E402
-from microgpt.inspect import draw_architecture  # noqa: E402
+from microgpt.helpers.course_map import course_map  # noqa: E402
+from microgpt.helpers.draw import draw_graph, show_dot  # noqa: E402
+from microgpt.inside import architecture_dot  # noqa: E402
 
 
 def computation_graph():
@@ -24,12 +25,12 @@ def computation_graph():
 
 # The architecture is the reference model's (GPTConfig's defaults), as chapters 06 and 11 draw it.
 FIGURES = {'course_map.svg': course_map, 'computation_graph.svg': computation_graph,
-           'architecture.svg': lambda: draw_architecture(GPTConfig())}
+           'architecture.svg': lambda: show_dot(architecture_dot(GPTConfig()))}
 
 
 def main():
     for name, make in FIGURES.items():
-        make().save(HERE / name)
+        make().save(FIGURES_DIR / name)
         print(f'wrote figures/{name}')
 
 

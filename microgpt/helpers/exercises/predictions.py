@@ -7,8 +7,8 @@ running a whole chapter gives no prediction away. Every truth is measured, not t
 import random
 from numbers import Real
 
-from ..autograd import Value
-from ..embeddings import GPTConfig, init_state_dict, parameters
+from ...autograd import Value
+from ...embeddings import GPTConfig, init_state_dict, parameters
 
 
 def _recipe(config=None):
@@ -35,7 +35,7 @@ def _mask():
 
 
 def _cache_numbers(n_head):
-    from ..model import gpt, kv_cache
+    from ...model import gpt, kv_cache
     config, sd = _recipe(GPTConfig(n_head=n_head))
     keys, values = kv_cache(config)
     for pos in range(config.block_size):
@@ -50,7 +50,7 @@ def _cache():
 
 
 def _layer():
-    from ..attention import attention
+    from ...attention import attention
     config, sd = _recipe()
     x = [Value(random.Random(1).gauss(0, 1)) for _ in range(config.n_embd)]
     out = attention(x, sd, 0, [], [], config.n_head)  # the starting my_layer
@@ -84,7 +84,7 @@ def _first_average():
 
 
 def _forgotten_backward():
-    from ..optim import Adam, document_loss
+    from ...optim import Adam, document_loss
     config, sd = _recipe()
     params = parameters(sd)
     before = [p.data for p in params]

@@ -1,4 +1,4 @@
-"""The playground's pictures (microgpt/playground.py): a retraining's loss against the reference run's,
+"""The playground's pictures (microgpt/helpers/playground.py): a retraining's loss against the reference run's,
 and what the model makes of a name's first letters."""
 import numpy as np
 

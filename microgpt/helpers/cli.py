@@ -18,11 +18,11 @@ import sys
 from pathlib import Path
 
 from .checkpoint import SHIPPED, CheckpointError, load_checkpoint
-from .embeddings import GPTConfig
+from ..embeddings import GPTConfig
 from .interrupts import interrupts
-from .optim import TrainingDiverged
+from ..optim import TrainingDiverged
 from .resources import trained_checkpoint
-from .sample import SMALLEST_TEMPERATURE, check_temperature
+from ..sample import SMALLEST_TEMPERATURE, check_temperature
 from .train_command import note, print_samples, run_train
 
 DEFAULTS = GPTConfig()

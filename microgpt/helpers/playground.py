@@ -14,16 +14,15 @@ A `reset` button returns every control to its start. The logic lives here, not i
 (`playground/playground.ipynb` only builds a `Playground` and shows it), so tests call it directly.
 """
 import random
-from pathlib import Path
 
-from . import fast
+from .. import fast
+from ..optim import TrainingDiverged
+from ..tokenizer import data_file, load_docs
 from .checkpoint import load_checkpoint
-from .optim import TrainingDiverged
-from .tokenizer import load_docs
 from .playground_pictures import inside_picture, loss_picture  # noqa: F401 (part of the page's logic)
 from .widgets import label_sliders, names_at_temperature, names_report, picture_place, show_picture
 
-DATA = Path(__file__).resolve().parent.parent / 'data' / 'names.txt'
+DATA = data_file('names.txt')
 START = {'temperature': 0.5, 'learning_rate': 0.01, 'name': 'emma'}  # where every control starts
 STEPS = 500  # the reference run's length, so the start retrains exactly the reference run
 

@@ -3,7 +3,7 @@ from functools import lru_cache
 
 from . import failed, guarded, passed
 from ..checkpoint import load_checkpoint
-from ..inspect import mean_loss, trace
+from ...inside import mean_loss, trace
 
 UNITS = (57, 27, 31)  # units with one clear favourite letter right after BOS (see the tests)
 

@@ -1,10 +1,10 @@
 """Checkers for the exercises of chapter 06 (MLP, normalization, residuals, the whole GPT)."""
 import random
 
-from ..attention import attention
-from ..autograd import Value
-from ..embeddings import GPTConfig, init_state_dict, matrix, parameters
-from ..model import mlp, rmsnorm
+from ...attention import attention
+from ...autograd import Value
+from ...embeddings import GPTConfig, init_state_dict, matrix, parameters
+from ...model import mlp, rmsnorm
 from . import failed, guarded, passed
 
 

@@ -24,9 +24,9 @@ import html
 import math
 import random
 
-from .optim import TrainingDiverged
+from ..optim import TrainingDiverged
 from .plots import LossCurvePicture, PathsPicture, distribution_figure, distribution_pictures  # noqa: F401
-from .sample import next_token_probs
+from ..sample import next_token_probs
 
 TEMPERATURES = [round(0.1 * i, 1) for i in range(21)]  # the slider's grid: 0.0 to 2.0
 

@@ -24,7 +24,7 @@ CHAPTERS = [
     ('08_sampling', 'Sampling', 'sample', ['07_adam']),
     ('09_efficiency', 'Efficiency', 'fast', ['08_sampling']),
     ('10_scale', 'Training at scale', 'scale', ['09_efficiency']),
-    ('11_inside', 'Inside the trained model', 'inspect', ['08_sampling']),
+    ('11_inside', 'Inside the trained model', 'inside', ['08_sampling']),
 ]
 
 

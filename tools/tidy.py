@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-CHAPTERS = Path(__file__).resolve().parent
+CHAPTERS = Path(__file__).resolve().parent.parent / 'chapters'
 SOLUTION_COMMENT = re.compile(r'#\s*(a |reference )?solution\b', re.IGNORECASE)
 SUMMARY = '<details><summary>A solution (open it once you have tried)</summary>'
 # A cell that only announces the solution below it ("A solution (click the bar to open it):").

@@ -15,15 +15,15 @@ import time
 from pathlib import Path
 
 from .checkpoint import CheckpointError, save_checkpoint
-from .embeddings import GPTConfig, init_state_dict, parameters
+from ..embeddings import GPTConfig, init_state_dict, parameters
 from .interrupts import signals_held
 from .memory import check_fits
-from .optim import Adam, train
+from ..optim import Adam, train
 from .resources import trained_checkpoint
 from .safe_save import TargetChanged, UnsafeTarget, check_writable, fingerprint, keep_previous, private_file, \
     sibling
-from .sample import sample
-from .tokenizer import Tokenizer, load_docs
+from ..sample import sample
+from ..tokenizer import Tokenizer, load_docs
 
 KEEP_EVERY = 60.0  # seconds between saves of the model trained so far, in a long run
 

@@ -2,7 +2,7 @@
 import math
 from numbers import Real
 
-from ..embeddings import GPTConfig
+from ...embeddings import GPTConfig
 from . import failed, guarded, passed
 
 # Model shapes the parameter count is tried on: the default and two others.
