@@ -45,6 +45,9 @@ def pip(*args):
 def gather_wheels(pypi):
     "The course's wheel, built from this checkout, and the pinned pure-Python wheels."
     pypi.mkdir(parents=True)
+    # setuptools adds to build/lib and never empties it: a module moved or deleted since the last
+    # build would still ride along in the wheel.
+    shutil.rmtree(ROOT / 'build' / 'lib', ignore_errors=True)
     pip('wheel', '--quiet', '--no-deps', '-w', str(pypi), str(ROOT))
     CACHE.mkdir(parents=True, exist_ok=True)
     pip('download', '--quiet', '--no-deps', '--only-binary', ':all:', '--python-version', '3.14',
