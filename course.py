@@ -190,12 +190,8 @@ def execute(args):
 
 # Only the modules: nbdev_export() would also rewrite microgpt/__init__.py's docstring and write
 # microgpt/_modidx.py and chapters/llms.txt, which this project does not use.
-EXPORT = ('import sys; from pathlib import Path; from nbdev.export import nb_export\n'
-          'for nb in sys.argv[1:] or sorted(Path("chapters").glob("[!_.]*.ipynb")): nb_export(nb)')
-
-
 def export(args):
-    run([env_python(), '-c', EXPORT, *args])
+    run([env_python(), str(ROOT / 'tools' / 'export.py'), *args])
 
 
 def figures(args):

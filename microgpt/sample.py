@@ -55,14 +55,16 @@ def next_token_probs(logits, temperature):
     return [e * total ** -1 for e in exps]
 
 # %% ../chapters/08_sampling.ipynb #c019
-def sample(state_dict, config, tokenizer, temperature=0.5, rng=random):
+def sample(
+    state_dict, config, tokenizer, temperature=0.5, rng=random, model=gpt
+):
     """Generate one document: start from BOS, draw each next token, stop at BOS
-    or the block size."""
+    or the block size. `model` may be chapter 07's gpt_floats, on floats."""
     keys, values = kv_cache(config)
     token_id, out = tokenizer.bos, []
     for pos_id in range(config.block_size):
         probs = next_token_probs(
-            gpt(token_id, pos_id, keys, values, state_dict, config),
+            model(token_id, pos_id, keys, values, state_dict, config),
             temperature,
         )
         token_id = rng.choices(range(tokenizer.vocab_size), weights=probs)[0]

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT
 
-CORE = ['derivatives', 'autograd', 'tokenizer', 'embeddings', 'attention', 'model', 'optim', 'sample']
+CORE = ['derivatives', 'autograd', 'tokenizer', 'embeddings', 'attention', 'model', 'optim', 'floats', 'sample', 'inside']
 
 
 @pytest.mark.parametrize('module', CORE)

@@ -4,7 +4,8 @@ import pytest
 from conftest import hidden_solution
 from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.helpers.exercises.ch11 import UNITS, check_loss_increases, check_strongest_letter
-from microgpt.inside import mean_loss, trace
+from microgpt.floats import mean_loss
+from microgpt.inside import trace
 
 CKPT = load_checkpoint()
 SD, CONFIG, TOK = CKPT.state_dict, CKPT.config, CKPT.tokenizer
@@ -56,16 +57,16 @@ def test_loss_increases_without_a_prediction_says_none_was_made():
 
 def test_loss_increases_mistakes_get_hints():
     def whole(docs):
-        return mean_loss(docs, SD, CONFIG, TOK)
+        return mean_loss(docs, TOK, SD, CONFIG)
 
     def ablated(docs, h):
-        return mean_loss(docs, SD, CONFIG, TOK, ablate=[(0, h)])
+        return mean_loss(docs, TOK, SD, CONFIG, ablate=[(0, h)])
 
     assert fails_with(check_loss_increases(lambda d: [whole(d) - ablated(d, h) for h in range(4)], DOCS), 'sign')
     assert fails_with(check_loss_increases(lambda d: [ablated(d, h) for h in range(4)], DOCS), 'subtract')
     all_off = [(0, h) for h in range(4)]
     assert fails_with(check_loss_increases(
-        lambda d: [mean_loss(d, SD, CONFIG, TOK, all_off) - whole(d)] * 4, DOCS), 'one head at a time')
+        lambda d: [mean_loss(d, TOK, SD, CONFIG, all_off) - whole(d)] * 4, DOCS), 'one head at a time')
     assert fails_with(check_loss_increases(lambda d: [0.1, 0.2, 0.3, 0.4], DOCS), 'for each head h')
     assert fails_with(check_loss_increases(lambda d: [0.0] * 4, DOCS), 'no head was switched off')
     assert fails_with(check_loss_increases(lambda d: [0.0] * 3, DOCS), 'list of 4 numbers')

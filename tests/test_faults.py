@@ -495,7 +495,7 @@ def test_decoding_a_token_id_that_is_not_whole_is_a_clear_error():
 
 
 def test_the_mean_loss_of_no_documents_is_a_clear_error():
-    from microgpt.optim import mean_loss
+    from microgpt.floats import mean_loss
     with pytest.raises(ValueError, match='mean_loss needs at least one document, got none'):
         mean_loss([], TOKENIZER, small_model(), CONFIG)
 
@@ -531,9 +531,9 @@ def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
 
 def test_every_mean_loss_of_no_documents_is_a_clear_error():
     "The fast engine's (chapter 10) and the inspector's (chapter 11) too, not a ZeroDivisionError."
-    from microgpt import fast, inside as inspector, scale
+    from microgpt import fast, floats, scale
     params = fast.from_state_dict(small_model())
     with pytest.raises(ValueError, match='at least one document'):
         scale.mean_loss([], TOKENIZER, params, CONFIG)
     with pytest.raises(ValueError, match='at least one document'):
-        inspector.mean_loss([], small_model(), CONFIG, TOKENIZER)
+        floats.mean_loss([], TOKENIZER, small_model(), CONFIG)

@@ -8,8 +8,9 @@ import pytest
 from conftest import reference_setup
 from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import GPTConfig, init_state_dict
-from microgpt.inside import (PLACES, architecture_dot, attention_habits, float_weights, mean_loss, pca_2d,
-                              sample_names, trace, unit_means)
+from microgpt.floats import float_weights, mean_loss
+from microgpt.helpers.architecture import architecture_dot
+from microgpt.inside import PLACES, attention_habits, pca_2d, sample_names, trace, unit_means
 from microgpt.model import gpt, kv_cache
 from microgpt.optim import document_loss
 from microgpt.sample import sample
@@ -80,8 +81,8 @@ def test_ablating_nothing_gives_the_whole_models_loss(shipped):
     expected = [document_loss(tok.sequence(d, config.block_size), sd, config).data for d in docs]
     lengths = [len(tok.sequence(d, config.block_size)) - 1 for d in docs]
     per_token = sum(l * n for l, n in zip(expected, lengths)) / sum(lengths)
-    assert abs(mean_loss(docs, sd, config, tok) - per_token) < 1e-12
-    assert mean_loss(docs, sd, config, tok, ablate=[]) == mean_loss(docs, sd, config, tok)
+    assert abs(mean_loss(docs, tok, sd, config) - per_token) < 1e-12
+    assert mean_loss(docs, tok, sd, config, ablate=[]) == mean_loss(docs, tok, sd, config)
 
 
 def test_ablating_a_head_zeroes_its_output_and_changes_the_loss(shipped):
@@ -91,7 +92,7 @@ def test_ablating_a_head_zeroes_its_output_and_changes_the_loss(shipped):
     assert all(p.heads[0][0].output == q.heads[0][0].output for p, q in zip(whole, off))  # the others untouched
     assert whole[0].stages['logits'] != off[0].stages['logits']
     docs = ['olivia', 'mason']
-    assert mean_loss(docs, sd, config, tok, [(0, 1)]) != mean_loss(docs, sd, config, tok)
+    assert mean_loss(docs, tok, sd, config, [(0, 1)]) != mean_loss(docs, tok, sd, config)
 
 
 def test_sample_names_without_ablation_are_samples_names(shipped):

@@ -11,7 +11,8 @@ from microgpt.embeddings import GPTConfig, init_state_dict, softmax
 from microgpt.model import gpt, kv_cache
 from microgpt.sample import check_temperature, next_token_probs, sample
 from microgpt.tokenizer import Tokenizer
-from microgpt.helpers.widgets import (TEMPERATURES, float_gpt, float_weights, names_at_temperature, names_report)
+from microgpt.floats import float_weights, gpt_floats
+from microgpt.helpers.widgets import TEMPERATURES, names_at_temperature, names_report
 
 SHIPPED = load_checkpoint(ROOT / 'data' / 'checkpoint.json')
 ODD = GPTConfig(vocab_size=6, n_embd=12, n_head=3, n_layer=2, block_size=6)  # no powers of two
@@ -72,7 +73,7 @@ def test_float_model_gives_the_value_models_logits_bit_for_bit(config):
     w, (k1, v1), (k2, v2) = float_weights(sd), kv_cache(config), kv_cache(config)
     for pos in range(config.block_size):
         token = (7 * pos + 3) % config.vocab_size
-        assert float_gpt(token, pos, k2, v2, w, config) == [l.data for l in gpt(token, pos, k1, v1, sd, config)]
+        assert gpt_floats(token, pos, k2, v2, w, config) == [l.data for l in gpt(token, pos, k1, v1, sd, config)]
 
 
 @pytest.mark.parametrize('t', [0.0, 0.5, 1.0, 2.0])

@@ -10,7 +10,7 @@ from microgpt.autograd import Value  # noqa: E402
 from microgpt.embeddings import GPTConfig  # noqa: E402
 from microgpt.helpers.course_map import course_map  # noqa: E402
 from microgpt.helpers.draw import draw_graph, show_dot  # noqa: E402
-from microgpt.inside import architecture_dot  # noqa: E402
+from microgpt.helpers.architecture import architecture_dot  # noqa: E402
 
 
 def computation_graph():

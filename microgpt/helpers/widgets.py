@@ -21,9 +21,10 @@ The contract these widgets keep, which the browser tests rely on:
 """
 import base64
 import html
-import math
-import random
 
+from ..floats import float_weights, gpt_floats
+from ..inside import sample_names
+from ..model import kv_cache
 from ..optim import TrainingDiverged
 from .plots import LossCurvePicture, PathsPicture, distribution_figure, distribution_pictures  # noqa: F401
 from ..sample import next_token_probs
@@ -31,78 +32,19 @@ from ..sample import next_token_probs
 TEMPERATURES = [round(0.1 * i, 1) for i in range(21)]  # the slider's grid: 0.0 to 2.0
 
 
-# --- Fast, graph-free inference, for the slider's many names -----------------------------------
-# Sampling needs no gradients, so the slider runs the model on plain floats. Every operation below
-# mirrors microgpt.model.gpt in the same order (division as multiplication by x ** -1, as Value
-# does it), so the logits are bit for bit those of gpt() and the names equal sample()'s;
-# tests/test_sample.py checks both.
-
-def float_weights(state_dict):
-    "The weights as plain floats."
-    return {name: [[p.data for p in row] for row in mat] for name, mat in state_dict.items()}
-
-
-def _linear(x, w):
-    return [sum(wi * xi for wi, xi in zip(row, x)) for row in w]
-
-
-def _softmax(scores):
-    max_s = max(scores)
-    exps = [math.exp(s + -max_s) for s in scores]
-    inv_total = sum(exps) ** -1
-    return [e * inv_total for e in exps]
-
-
-def _rmsnorm(x):
-    scale = (sum(xi * xi for xi in x) * len(x) ** -1 + 1e-5) ** -0.5
-    return [xi * scale for xi in x]
-
-
-def float_gpt(token_id, pos_id, keys, values, w, config):
-    "microgpt.model.gpt on float weights `w`: the same logits, as floats, with no graph."
-    x = _rmsnorm([t + p for t, p in zip(w['wte'][token_id], w['wpe'][pos_id])])
-    hd = config.head_dim
-    for layer in range(config.n_layer):
-        h = _rmsnorm(x)
-        q = _linear(h, w[f'layer{layer}.attn_wq'])
-        keys[layer].append(_linear(h, w[f'layer{layer}.attn_wk']))
-        values[layer].append(_linear(h, w[f'layer{layer}.attn_wv']))
-        out = []
-        for s in range(0, len(x), hd):
-            scores = [sum(qj * kj for qj, kj in zip(q[s:s + hd], k[s:s + hd])) * (hd ** 0.5) ** -1
-                      for k in keys[layer]]
-            weights = _softmax(scores)
-            out += [sum(a * v[s + j] for a, v in zip(weights, values[layer])) for j in range(hd)]
-        x = [ai + xi for ai, xi in zip(_linear(out, w[f'layer{layer}.attn_wo']), x)]
-        m = [(hi if hi > 0 else 0.0) ** 2 for hi in _linear(_rmsnorm(x), w[f'layer{layer}.mlp_fc1'])]
-        x = [mi + xi for mi, xi in zip(_linear(m, w[f'layer{layer}.mlp_fc2']), x)]
-    return _linear(x, w['lm_head'])
-
-
-def _sample_floats(w, config, tokenizer, temperature, rng):
-    "microgpt.sample.sample on float weights."
-    keys, values = [[] for _ in range(config.n_layer)], [[] for _ in range(config.n_layer)]
-    token_id, out = tokenizer.bos, []
-    for pos_id in range(config.block_size):
-        probs = next_token_probs(float_gpt(token_id, pos_id, keys, values, w, config), temperature)
-        token_id = rng.choices(range(tokenizer.vocab_size), weights=probs)[0]
-        if token_id == tokenizer.bos:
-            break
-        out.append(token_id)
-    return tokenizer.decode(out)
-
+# Sampling needs no gradients: the slider's many names come from the float engine (chapter 07's
+# microgpt/floats.py), which gives gpt()'s logits to the last bit, so they equal sample()'s.
 
 def names_at_temperature(state_dict, config, tokenizer, temperature, num_samples=20, seed=0):
     "The names the temperature slider shows for `temperature`: sample() with random.Random(seed)."
-    w, rng = float_weights(state_dict), random.Random(seed)
-    return [_sample_floats(w, config, tokenizer, temperature, rng) for _ in range(num_samples)]
+    return sample_names(state_dict, config, tokenizer, num_samples, temperature, seed)
 
 
 def first_token_probs(state_dict, config, temperature):
     "The distribution of the first character of a name (the token after BOS) at `temperature`."
-    keys, values = [[] for _ in range(config.n_layer)], [[] for _ in range(config.n_layer)]
+    keys, values = kv_cache(config)
     bos = config.vocab_size - 1
-    return next_token_probs(float_gpt(bos, 0, keys, values, float_weights(state_dict), config), temperature)
+    return next_token_probs(gpt_floats(bos, 0, keys, values, float_weights(state_dict), config), temperature)
 
 
 def names_report(names, known):

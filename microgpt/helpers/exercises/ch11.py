@@ -3,7 +3,8 @@ from functools import lru_cache
 
 from . import failed, guarded, passed
 from ..checkpoint import load_checkpoint
-from ...inside import mean_loss, trace
+from ...floats import mean_loss
+from ...inside import trace
 
 UNITS = (57, 27, 31)  # units with one clear favourite letter right after BOS (see the tests)
 
@@ -45,8 +46,8 @@ def check_strongest_letter(strongest_letter):
 @lru_cache(maxsize=4)
 def _increases(docs):
     sd, config, tok = _model()
-    whole = mean_loss(docs, sd, config, tok)
-    return whole, [mean_loss(docs, sd, config, tok, ablate=[(0, h)]) - whole for h in range(config.n_head)]
+    whole = mean_loss(docs, tok, sd, config)
+    return whole, [mean_loss(docs, tok, sd, config, ablate=[(0, h)]) - whole for h in range(config.n_head)]
 
 
 @guarded
