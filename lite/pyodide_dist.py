@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-from pathlib import Path
 
 PYODIDE_VERSION = '314.0.6'
 # What the kernel loads as it starts (micropip, then IPython through piplite), and tqdm.

@@ -87,6 +87,12 @@ def course_wheel(tmp_path_factory):
     return wheel
 
 
+def notebook_cells(path):
+    "A notebook's cells as nbformat reads them: each cell's source is one string."
+    import nbformat
+    return nbformat.read(path, as_version=4).cells
+
+
 SOLUTION = re.compile(r'<details><summary>[^<]*</summary>.*?```python\n(?P<code>.*?)\n```.*?</details>', re.S)
 
 

@@ -122,6 +122,7 @@ def test_reflected_forms_compute_the_right_numbers():
     assert [(2 * v).data, (1 - v).data, (1 / v).data, (3 + v).data, (v - 1).data, (v / 2).data] == [8.0, -3.0, 0.25, 7.0, 3.0, 2.0]
 
 
+@pytest.mark.slow
 def test_a_chain_of_100000_operations_backpropagates():
     x = Value(1.0)
     y = x

@@ -66,6 +66,7 @@ def test_train_defaults_start_like_the_reference(capsys):
                          'step    1 /    2 | loss 3.2999', 'step    2 /    2 | loss 3.2621']
 
 
+@pytest.mark.slow
 def test_sample_continues_the_saved_run(tmp_path, capsys):
     ckpt = tmp_path / 'model.json'
     _, trained, err = run(['train', '--steps', '3', '--num-samples', '4', '--save', str(ckpt)], capsys)
@@ -94,6 +95,7 @@ def test_sample_names_the_shipped_checkpoint_when_given_it(own_home, capsys):
     assert lines[0].startswith('sampling from the shipped checkpoint') and err == ''
 
 
+@pytest.mark.slow
 def test_train_saves_where_sample_then_looks(own_home, capsys):
     status, trained, err = run(['train', '--steps', '3', '--num-samples', '4'], capsys)
     saved = own_home / 'trained.json'
@@ -158,6 +160,7 @@ def run_in(stdout, own_home, *args):
                             stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name == 'nt', reason='pseudo-terminals are POSIX')
 def test_a_terminal_shows_a_progress_bar(own_home):
     import fcntl

@@ -1,11 +1,10 @@
 """Every code cell of every chapter fits a cell at 1024x768 with the file browser open: lines of
 at most 79 characters, checked by ruff's line-length rule (E501) on the notebooks themselves."""
-import json
 import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, notebook_cells
 
 LIMIT = 79
 FINDING = re.compile(r'^(?P<nb>[^:]+\.ipynb):cell (?P<cell>\d+):(?P<line>\d+):\d+: E501 Line too long \((?P<n>\d+)')
@@ -27,7 +26,7 @@ def long_lines():
 
 def first_line(notebook, cell):
     "The start of a cell's code, to find it by eye."
-    source = json.loads((ROOT / notebook).read_text(encoding='utf-8'))['cells'][cell - 1]['source']
+    source = notebook_cells(ROOT / notebook)[cell - 1]['source']
     return ''.join(source).split('\n', 1)[0][:50]
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import hidden_solution
 from microgpt.helpers.exercises.ch07 import check_smoothed, check_train_step
-from microgpt.helpers.exercises.ch08 import check_generate, check_tempered_probs
+from microgpt.helpers.exercises.ch08 import check_generate, check_keep_top_k, check_keep_top_p, check_tempered_probs
 from microgpt.optim import document_loss
 
 
@@ -14,6 +14,8 @@ from microgpt.optim import document_loss
     ('07_adam.ipynb', 'my_train_step', check_train_step),
     ('08_sampling.ipynb', 'tempered_probs', check_tempered_probs),
     ('08_sampling.ipynb', 'generate', check_generate),
+    ('08_sampling.ipynb', 'keep_top_k', check_keep_top_k),
+    ('08_sampling.ipynb', 'keep_top_p', check_keep_top_p),
 ])
 def test_the_chapters_solutions_pass(chapter, name, checker):
     namespace = {'math': math, 'document_loss': document_loss}
@@ -131,3 +133,52 @@ def test_generate_mistakes():
     assert fails_with(check_generate(one_too_many), 'block_size = 5', 'generated 6 tokens')
     assert fails_with(check_generate(argmax), 'rng.choices')
     assert fails_with(check_generate(lambda p, b, n, r: 'abc'), 'not a list')
+
+
+def _shared(probs, kept):
+    total = sum(probs[i] for i in kept)
+    return [q / total if i in kept else 0.0 for i, q in enumerate(probs)]
+
+
+def _likeliest(probs, key=None):
+    return sorted(range(len(probs)), key=key or (lambda i: -probs[i]))
+
+
+def test_keep_top_k_mistakes():
+    def unshared(probs, k):
+        kept = set(_likeliest(probs)[:k])
+        return [q if i in kept else 0.0 for i, q in enumerate(probs)]
+
+    assert fails_with(check_keep_top_k(lambda p, k: list(p)), 'kept every token')
+    assert fails_with(check_keep_top_k(unshared), 'adds up to', 'divide each kept probability')
+    assert fails_with(check_keep_top_k(lambda p, k: sorted(p, reverse=True)[:k]), 'not 4 probabilities')
+    assert fails_with(check_keep_top_k(lambda p, k: _shared(p, set(_likeliest(p, lambda i: p[i])[:k]))),
+                      'least likely')
+    assert fails_with(check_keep_top_k(lambda p, k: _shared(p, set(_likeliest(p)[:k + 1]))), 'one token too many')
+    assert fails_with(check_keep_top_k(lambda p, k: _shared(p, set(_likeliest(p, lambda i: (-p[i], -i))[:k]))),
+                      'lower token ids')
+    assert fails_with(check_keep_top_k(lambda p, k: 1 / 0), 'ZeroDivisionError')
+
+
+def test_keep_top_p_mistakes():
+    def stops_short(probs, p):
+        kept, total = set(), 0.0
+        for i in _likeliest(probs):
+            if kept and total + probs[i] > p:
+                break
+            kept.add(i)
+            total += probs[i]
+        return _shared(probs, kept)
+
+    def strictly_above(probs, p):
+        kept, total = set(), 0.0
+        for i in _likeliest(probs):
+            kept.add(i)
+            total += probs[i]
+            if total > p:
+                break
+        return _shared(probs, kept)
+
+    assert fails_with(check_keep_top_p(lambda p, q: list(p)), 'kept every token')
+    assert fails_with(check_keep_top_p(stops_short), 'takes the sum to p')
+    assert fails_with(check_keep_top_p(strictly_above), '>=, not >')

@@ -1,5 +1,4 @@
 """The exercise checkers of chapter 11: the chapter's solutions pass, typical mistakes get their hint."""
-import pytest
 
 from conftest import hidden_solution
 from microgpt.helpers.checkpoint import load_checkpoint

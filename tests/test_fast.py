@@ -181,6 +181,7 @@ def test_other_shapes_agree_with_the_scalar_engine_for_10_steps(name):
     assert max(abs(a - b) for a, b in zip(scalar, fast_losses)) < 1e-6
 
 
+@pytest.mark.slow
 def test_samples_match_the_scalar_sampler_on_the_same_weights():
     _, params, rng = run('fast', DEFAULT, 500)
     rng_copy = random.Random()

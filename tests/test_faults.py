@@ -11,7 +11,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -189,6 +188,7 @@ def slow_saver(code, *args):
     return process
 
 
+@pytest.mark.slow
 @POSIX
 def test_sigterm_during_the_save_finishes_it_first(tmp_path):
     target = tmp_path / 'model.json'
@@ -289,7 +289,7 @@ def test_a_checkpoint_with_an_infinite_weight_is_refused_by_name(text, tmp_path,
 def test_divergence_is_named_with_the_learning_rate(lr, capsys):
     status, out, err = run(['train', '--lr', lr, '--num-samples', '1'], capsys)
     assert status == 2 and '--- inference ---' not in out
-    assert err.startswith(f'error: training diverged at step ') and f'with learning rate {float(lr):g} (' in err
+    assert err.startswith('error: training diverged at step ') and f'with learning rate {float(lr):g} (' in err
     assert 'train again with a smaller learning rate' in err
 
 
@@ -381,6 +381,7 @@ def test_the_previous_default_model_is_kept(own_home, capsys):
                    '`python -m microgpt sample` samples from it\n')
 
 
+@pytest.mark.slow
 @POSIX
 def test_concurrent_trainings_saving_to_one_path_keep_every_model(tmp_path):
     target = tmp_path / 'model.json'

@@ -4,12 +4,11 @@ A term is taught where it first appears in bold, or under a heading that names i
 chapter's opening cell only announces what the chapter will teach: a bold term there counts only when the
 chapter teaches it nowhere else. Chapter 00 teaches nothing (it shows where the course goes).
 """
-import json
 import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, notebook_cells
 from microgpt.helpers.course_map import CHAPTERS as COURSE
 
 CHAPTERS = ROOT / 'chapters'
@@ -31,7 +30,7 @@ TAUGHT = {
                'Residual Connection', 'Layer', 'Transformer'],
     '07_adam': ['Training', 'Training Step', 'Epoch', 'Cosine Decay', 'Momentum',
                 'Exponential Moving Average', 'Adam', 'Bias Correction'],
-    '08_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature'],
+    '08_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature', 'Top-k', 'Top-p'],
     '11_inside': ['Interpretability', 'Residual Stream', 'Attention Map', 'PCA', 'Power Iteration', 'Neuron',
                   'Ablation'],
 }
@@ -47,7 +46,7 @@ TEACHING_CHAPTERS = [nb for nb, _, module, _ in COURSE if module]
 
 def markdown(nb_path):
     "The markdown cells' sources, with True for the chapter's opening cell."
-    cells = json.loads(nb_path.read_text(encoding='utf-8'))['cells']
+    cells = notebook_cells(nb_path)
     return [(i == 0, ''.join(c['source'])) for i, c in enumerate(cells) if c['cell_type'] == 'markdown']
 
 
@@ -81,7 +80,7 @@ def resolve(nb, anchor):
     finds a cell on the first click) lands on the headings of that markdown cell, if the cell opens with one."""
     if not anchor.startswith('cell-id='):
         return [anchor]
-    cells = json.loads((CHAPTERS / f'{nb}.ipynb').read_text(encoding='utf-8'))['cells']
+    cells = notebook_cells(CHAPTERS / f'{nb}.ipynb')
     cell = next((c for c in cells if c['id'] == anchor[len('cell-id='):]), None)
     if cell is None or cell['cell_type'] != 'markdown':
         return []

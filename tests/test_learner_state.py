@@ -5,7 +5,6 @@ microgpt sample` then samples from it. A chapter that reached that model would p
 than it stores. Here a learner's own checkpoint sits where `train` puts it (HOME and XDG_DATA_HOME
 of their own, no MICROGPT_HOME), and nbval runs every chapter whose code can reach the user's folder.
 """
-import json
 import os
 import re
 import subprocess
@@ -13,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, notebook_cells
 from course import NBVAL
 
 # What reaches the user's folder: the command line, and where it keeps its files.
@@ -24,7 +23,7 @@ REACHES_USER_STATE = re.compile(r'microgpt\.helpers\.(cli|resources|train_comman
 def chapters_reaching_user_state():
     found = []
     for path in sorted((ROOT / 'chapters').glob('[0-9]*.ipynb')):
-        cells = json.loads(path.read_text(encoding='utf-8'))['cells']
+        cells = notebook_cells(path)
         if any(c['cell_type'] == 'code' and REACHES_USER_STATE.search(''.join(c['source'])) for c in cells):
             found.append(path)
     return found
@@ -61,6 +60,7 @@ def test_chapter_08_samples_from_the_shipped_model():
     assert 'chapters/08_sampling.ipynb' in [p.relative_to(ROOT).as_posix() for p in chapters_reaching_user_state()]
 
 
+@pytest.mark.slow
 def test_chapters_show_their_stored_outputs_with_a_learners_own_model(learner_env):
     chapters = [str(p) for p in chapters_reaching_user_state()]
     result = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:xdist',

@@ -17,7 +17,6 @@ import install_cell  # noqa: E402
 import pyodide_dist  # noqa: E402
 import readme_links  # noqa: E402
 
-from microgpt.helpers.course_map import REPOSITORY  # noqa: E402
 
 WITH_CODE = [p for p in sorted((ROOT / 'chapters').glob('[0-9]*.ipynb'))
              if any(c.cell_type == 'code' for c in nbformat.read(p, as_version=4).cells)]

@@ -1,6 +1,5 @@
 """The playground's logic, without a browser: what each control computes, and the page's controls."""
 import os
-import random
 import re
 import signal
 import socket
@@ -86,6 +85,7 @@ def test_pictures_are_drawn_also_for_a_diverging_run(model):
         assert picture.startswith(b'\x89PNG')
 
 
+@pytest.mark.slow
 def test_controls_redraw_and_reset_brings_everything_back(model):
     pytest.importorskip('ipywidgets')
     page = playground.Playground(model)
@@ -166,6 +166,7 @@ def voila(tmp_path):
     stop(process)
 
 
+@pytest.mark.slow
 def test_the_page_needs_its_token_and_loads_nothing_from_outside(voila):
     url, _ = voila
     without = url.split('?')[0]
@@ -177,6 +178,7 @@ def test_the_page_needs_its_token_and_loads_nothing_from_outside(voila):
     assert 'fontawesome' not in page and 'font-awesome' not in page
 
 
+@pytest.mark.slow
 def test_kernels_are_capped_and_idle_ones_culled(voila):
     url, log = voila
     assert get(url)[0] == 200  # a page that never connects: its kernel idles
@@ -192,6 +194,7 @@ def test_kernels_are_capped_and_idle_ones_culled(voila):
     assert status == 200, 'a page was refused although the idle kernel was culled'
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name == 'nt', reason='POSIX signals and process groups')
 def test_sigterm_to_course_py_playground_stops_voila_and_its_kernels(tmp_path):
     pytest.importorskip('voila')

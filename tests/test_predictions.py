@@ -1,5 +1,4 @@
 """Predict first: every such exercise takes the learner's guess before it shows the model's answer."""
-import json
 import re
 from pathlib import Path
 
@@ -7,15 +6,18 @@ import numpy as np
 import pytest
 
 from microgpt.helpers.exercises.predictions import PREDICTIONS, reveal
+from conftest import notebook_cells
 
 CHAPTERS = Path(__file__).resolve().parent.parent / 'chapters'
 
 # A right guess for each prediction: the numbers and words the chapters' questions expect.
 RIGHT = {'5.1': 'more', '5.2': ([1, 0, 0, 0], [0.25] * 4), '5.3': (256, 'same'), '6.1': 'zeros', '6.2': (2, 4),
-         '7.1': 2.0, '7.2': 'quiet', '8.1': 1 / 27, '8.2': (8, 8), '9.1': 'v[0]', '9.2': 8128, '10.1': 2.75,
+         '7.1': 2.0, '7.2': 'quiet', '8.1': 1 / 27, '8.2': (8, 8), '8.3': 'greedy', '8.4': 18,
+         '9.1': 'v[0]', '9.2': 8128, '10.1': 2.75,
          '11.1': 'd'}
 WRONG = {'5.1': 'less', '5.2': ([0.25] * 4, [1, 0, 0, 0]), '5.3': (128, 'changes'), '6.1': 'x',
-         '6.2': (4, 2), '7.1': 0.2, '7.2': 'crash', '8.1': 0.5, '8.2': (9, 10), '9.1': 'the mean of v',
+         '6.2': (4, 2), '7.1': 0.2, '7.2': 'crash', '8.1': 0.5, '8.2': (9, 10), '8.3': 'unchanged', '8.4': 5,
+         '9.1': 'the mean of v',
          '9.2': 4064, '10.1': 2.5, '11.1': 's'}
 
 
@@ -60,7 +62,7 @@ def test_a_malformed_guess_gets_a_sentence_not_a_traceback(guess, capsys):
 def predict_first_cells():
     "(chapter, the markdown cell asking for a prediction, the code cell after it) for every chapter."
     for path in sorted(CHAPTERS.glob('[0-9]*.ipynb')):
-        cells = json.loads(path.read_text(encoding='utf-8'))['cells']
+        cells = notebook_cells(path)
         for i, cell in enumerate(cells):
             if cell['cell_type'] == 'markdown' and re.search(r'predict first', ''.join(cell['source']), re.I):
                 yield path.name, ''.join(cell['source']), cells[i + 1]

@@ -1,5 +1,4 @@
 """The learner's progress (microgpt/helpers/progress.py): kept by the checkers, shown by course.py progress."""
-import json
 import os
 import subprocess
 import sys

@@ -7,14 +7,13 @@ may round a printed one ("2.48" for 2.4817). What the prose may state without pr
 paper's figure, a definition) stands in REVIEWED below, each with its reason.
 """
 import io
-import json
 import re
 import tokenize
 from fractions import Fraction
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, notebook_cells
 
 CHAPTERS = sorted((ROOT / 'chapters').glob('[01][0-9]_*.ipynb'))
 WORDS = {'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9,
@@ -73,7 +72,7 @@ REVIEWED = {
 
 
 def cells(path):
-    return json.loads(path.read_text(encoding='utf-8'))['cells']
+    return notebook_cells(path)
 
 
 def code_and_comments(source):

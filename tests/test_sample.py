@@ -1,6 +1,7 @@
 """Sampling (microgpt/sample.py, built by chapters/08_sampling.ipynb) and the sliders that show it."""
 import math
 import random
+import re
 
 import pytest
 
@@ -9,7 +10,7 @@ from microgpt.autograd import Value
 from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import GPTConfig, init_state_dict, softmax
 from microgpt.model import gpt, kv_cache
-from microgpt.sample import check_temperature, next_token_probs, sample
+from microgpt.sample import check_temperature, keep_top_k, keep_top_p, next_token_probs, sample
 from microgpt.tokenizer import Tokenizer
 from microgpt.floats import float_weights, gpt_floats
 from microgpt.helpers.widgets import TEMPERATURES, names_at_temperature, names_report
@@ -59,6 +60,7 @@ def test_low_temperature_sharpens_high_flattens():
     assert top == sorted(top, reverse=True) and top[0] > 0.98 and top[-1] < 0.45
 
 
+@pytest.mark.slow
 def test_sample_stops_at_bos_or_the_block_size():
     tok = Tokenizer('abcde')
     sd = init_state_dict(ODD, random.Random(0), std=1.0)
@@ -88,6 +90,7 @@ def test_names_report_marks_known_names_and_counts_new_ones():
         'ana *', 'zorp', 'ana *', 'bix', '(* = already in the data set)', 'new names: 2 of 4 (50%)']
 
 
+@pytest.mark.slow
 def test_temperature_slider_shows_what_names_at_temperature_computes():
     pytest.importorskip('ipywidgets')
     docs = (ROOT / 'data' / 'names.txt').read_text(encoding='utf-8').split()
@@ -122,3 +125,53 @@ def test_learning_rate_slider_redraws_the_picture():
     before = picture.value
     slider.value = 0.01
     assert picture.value != before and calls == [0.1, 0.01]
+
+
+def drawn_shares(weights, draws=40_000, seed=0):
+    "How often rng.choices draws each token with these weights: the sampler's own draw, counted."
+    rng, counts = random.Random(seed), [0] * len(weights)
+    for token in rng.choices(range(len(weights)), weights=weights, k=draws):
+        counts[token] += 1
+    return [c / draws for c in counts]
+
+
+@pytest.mark.parametrize('trim, arg, kept', [(keep_top_k, 3, {1, 3, 4}), (keep_top_p, 0.7, {1, 3}),
+                                             (keep_top_p, 0.71, {1, 3, 4}), (keep_top_k, 1, {1})])
+def test_a_trimmed_draw_picks_only_the_kept_tokens_in_their_shares(trim, arg, kept):
+    probs = [0.05, 0.4, 0.05, 0.3, 0.15, 0.05]
+    trimmed = trim(probs, arg)
+    assert {i for i, q in enumerate(trimmed) if q > 0} == kept
+    total = sum(probs[i] for i in kept)
+    shares = drawn_shares(trimmed)
+    for i, share in enumerate(shares):
+        want = probs[i] / total if i in kept else 0.0
+        assert abs(share - want) <= 4 * math.sqrt(want * (1 - want) / 40_000) + 1e-12, (i, share, want)
+
+
+def test_top_k_of_the_whole_vocabulary_and_top_p_of_one_change_nothing():
+    probs = next_token_probs([0.3, -1.0, 2.0, 0.7], 1.0)
+    assert keep_top_k(probs, 4) == pytest.approx(probs) and keep_top_k(probs, 10) == pytest.approx(probs)
+    assert keep_top_p(probs, 1.0) == pytest.approx(probs)
+
+
+@pytest.mark.parametrize('call, words', [
+    (lambda: keep_top_k([0.5, 0.5], 0), 'whole number k >= 1'), (lambda: keep_top_k([0.5, 0.5], 1.5), 'got 1.5'),
+    (lambda: keep_top_k([0.5, 0.5], True), 'got True'), (lambda: keep_top_p([0.5, 0.5], 0), '0 < p <= 1'),
+    (lambda: keep_top_p([0.5, 0.5], 1.2), 'got 1.2'), (lambda: keep_top_p([0.5, 0.5], 'most'), "got 'most'"),
+])
+def test_bad_k_or_p_is_a_clear_error(call, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        call()
+
+
+def test_sampling_options_change_nothing_when_left_out_and_k_1_is_greedy():
+    sd, config, tok = SHIPPED.state_dict, SHIPPED.config, SHIPPED.tokenizer
+    w = float_weights(sd)
+    plain = [sample(w, config, tok, 0.5, random.Random(4), gpt_floats) for _ in range(1)]
+    assert plain == [sample(sd, config, tok, 0.5, random.Random(4))]  # the float engine draws the same name
+    rng_a, rng_b = random.Random(5), random.Random(5)
+    assert [sample(w, config, tok, 0.5, rng_a, gpt_floats) for _ in range(10)] == \
+        [sample(w, config, tok, 0.5, rng_b, gpt_floats, top_k=None, top_p=None) for _ in range(10)]
+    greedy = sample(w, config, tok, 0.0, random.Random(6), gpt_floats)
+    assert {sample(w, config, tok, 1.5, random.Random(s), gpt_floats, top_k=1) for s in range(5)} == {greedy}
+    assert {sample(w, config, tok, 1.5, random.Random(s), gpt_floats, top_p=1e-9) for s in range(5)} == {greedy}

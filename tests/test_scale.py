@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from microgpt import fast, optim, scale
+from microgpt import fast, floats, scale
 from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import GPTConfig
 from microgpt.tokenizer import Tokenizer, held_out_split, load_docs
@@ -37,7 +37,7 @@ def test_both_engines_measure_the_same_held_out_loss():
     _, held_out = split()
     some = held_out[:40]  # names of every length: a long one counts for more than a short one
     ours = scale.mean_loss(some, ckpt.tokenizer, fast.from_state_dict(ckpt.state_dict), ckpt.config)
-    assert ours == pytest.approx(optim.mean_loss(some, ckpt.tokenizer, ckpt.state_dict, ckpt.config), abs=1e-12)
+    assert ours == pytest.approx(floats.mean_loss(some, ckpt.tokenizer, ckpt.state_dict, ckpt.config), abs=1e-12)
     per_name = np.mean([scale.mean_loss([doc], ckpt.tokenizer, fast.from_state_dict(ckpt.state_dict), ckpt.config)
                         for doc in some])
     assert abs(ours - per_name) > 1e-4  # the measure pools predictions; a mean of per-name means would differ

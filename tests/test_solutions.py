@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT, solutions
+from conftest import ROOT, notebook_cells, solutions
 
 NOTEBOOKS = sorted((ROOT / 'chapters').glob('*.ipynb'))
 WITH_SOLUTIONS = [p for p in NOTEBOOKS if solutions(p.name)]
@@ -18,7 +18,7 @@ SOLUTION_COMMENT = re.compile(r'#\s*(a |reference )?solution\b', re.I)
 
 
 def cells(path):
-    return json.loads(path.read_text(encoding='utf-8'))['cells']
+    return notebook_cells(path)
 
 
 def test_the_chapters_have_solutions():
@@ -65,6 +65,7 @@ def verdicts(outputs):
     return ''.join(o.get('text', '') + o.get('data', {}).get('text/plain', '') for o in outputs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('path', WITH_SOLUTIONS, ids=lambda p: p.name)
 def test_run_all_shows_no_answer_and_every_solution_passes(path):
     """A fresh run of the chapter, with every solution run where it stands in a copy of the kernel's

@@ -133,7 +133,7 @@ def test_the_playground_responds_to_every_control_and_resets(browser, voila):
         names = page.locator('.mg-playground pre').first
         names.wait_for(timeout=(UI_TIMEOUT + 120) * 1000)  # Voila runs the notebook before it shows it
         start_names = names.inner_text()
-        assert start_names.split('\n')[:20] == _names(0.5)[:20], f'playground: the names at 0.5 are not the model\'s'
+        assert start_names.split('\n')[:20] == _names(0.5)[:20], 'playground: the names at 0.5 are not the model\'s'
         shots(page, 'start')
 
         value = move(page, 'temperature', 0.85)

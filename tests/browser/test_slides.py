@@ -21,6 +21,7 @@ import re
 import subprocess
 import time
 
+import nbformat
 import pytest
 
 from .conftest import ARTIFACTS, CHAPTERS, ROOT
@@ -233,7 +234,7 @@ def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
     path = next((p for p in CHAPTERS if p.name.startswith('08_')), None)
     if path is None:
         pytest.skip('no chapter 08')
-    before, cells = path.read_bytes(), json.loads(path.read_text(encoding='utf-8'))['cells']
+    before, cells = path.read_bytes(), nbformat.read(path, as_version=4).cells
     status_before = subprocess.run(['git', 'status', '--porcelain', '--', str(path)], cwd=ROOT,
                                    capture_output=True, text=True).stdout  # a checkout being edited may differ
     user_settings(lab)

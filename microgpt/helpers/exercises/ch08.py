@@ -115,3 +115,109 @@ def check_generate(generate):
                               'draw each token with rng.choices(range(len(probs)), weights=probs)[0], '
                               'passing all ids so far (starting with BOS) to next_probs')
     return passed('one token at a time, each chosen given all the ones before: that is autoregressive.')
+
+
+def _probabilities(got, n):
+    "got as a list of n floats, or None."
+    try:
+        got = [float(q) for q in got]
+    except (TypeError, ValueError):
+        return None
+    return got if len(got) == n else None
+
+
+def _check_trim(fn, name, cases, reference, mistakes):
+    """Run fn on every case; the first answer that differs from the reference is explained by the
+    first mistake that reproduces it, else described."""
+    for probs, arg in cases:
+        try:
+            got = fn(list(probs), arg)
+        except Exception as e:
+            return failed(f'{name}({probs}, {arg}) raised {type(e).__name__}: {e}',
+                          'sort the token ids from the likeliest down, keep some, share their probability out')
+        want = reference(probs, arg)
+        got_list = _probabilities(got, len(probs))
+        if got_list is None:
+            return failed(f'{name}({probs}, {arg}) returned {got!r}: not {len(probs)} probabilities',
+                          'return one number per token, in the same order, with 0 for the tokens you drop')
+        if _close(got_list, want):
+            continue
+        if abs(sum(got_list) - 1) > 1e-9:
+            return failed(f'{name}({probs}, {arg}) adds up to {sum(got_list):.4f}',
+                          'divide each kept probability by the sum of the kept ones')
+        for mistake, hint in mistakes:
+            if _close(got_list, mistake(probs, arg)):
+                return failed(f'{name}({probs}, {arg}) = {[round(q, 4) for q in got_list]}', hint)
+        return failed(f'{name}({probs}, {arg}) = {[round(q, 4) for q in got_list]}: '
+                      'not the likeliest tokens, shared out again',
+                      'sort the token ids by probability, the likeliest first, and keep from the front')
+    return None
+
+
+def _keep(probs, kept):
+    total = sum(probs[i] for i in kept)
+    return [q / total if i in kept else 0.0 for i, q in enumerate(probs)]
+
+
+def _order(probs, reverse=False):
+    return sorted(range(len(probs)), key=lambda i: probs[i] if reverse else -probs[i])
+
+
+@guarded
+def check_keep_top_k(keep_top_k):
+    "Exercise: keep_top_k(probs, k) keeps the k likeliest probabilities, shared out again, 0 elsewhere."
+    from ...sample import keep_top_k as reference
+    cases = [([0.1, 0.4, 0.2, 0.3], 2), ([0.5, 0.3, 0.2], 1), ([0.05, 0.6, 0.05, 0.3], 3),
+             ([0.25, 0.25, 0.25, 0.25], 2), ([0.2, 0.3, 0.5], 3)]
+    mistakes = [
+        (lambda p, k: list(p), 'you kept every token: keep only the k likeliest'),
+        (lambda p, k: _keep(p, set(_order(p, reverse=True)[:k])),
+         'you kept the least likely tokens: sort from the likeliest down'),
+        (lambda p, k: _keep(p, set(_order(p)[:k + 1])), 'you kept one token too many: keep exactly k'),
+        (lambda p, k: _keep(p, set(_order(p)[:max(k - 1, 1)])), 'you kept one token too few: keep exactly k'),
+        (lambda p, k: _keep(p, set(sorted(range(len(p)), key=lambda i: (-p[i], -i))[:k])),
+         'where probabilities tie at the cut, keep the lower token ids (sorted() keeps equal ones in order)'),
+    ]
+    problem = _check_trim(keep_top_k, 'keep_top_k', cases, reference, mistakes)
+    return problem if problem is not None else passed('k tokens stay in the draw, whatever the model thinks '
+                                                      'of the rest.')
+
+
+def _top_p_before(probs, p, reverse=False):
+    "The mistake of stopping before the token that takes the sum to p."
+    kept, total = set(), 0.0
+    for i in _order(probs, reverse):
+        if kept and total + probs[i] > p:
+            break
+        kept.add(i)
+        total += probs[i]
+    return _keep(probs, kept)
+
+
+def _top_p_strict(probs, p, reverse=False):
+    "The mistake of going on until the sum is above p, not at least p (or from the least likely up)."
+    kept, total = set(), 0.0
+    for i in _order(probs, reverse):
+        kept.add(i)
+        total += probs[i]
+        if total > p or (reverse and total >= p):
+            break
+    return _keep(probs, kept)
+
+
+@guarded
+def check_keep_top_p(keep_top_p):
+    "Exercise: keep_top_p(probs, p) keeps the fewest likeliest tokens that add up to at least p."
+    from ...sample import keep_top_p as reference
+    cases = [([0.1, 0.6, 0.3], 0.5), ([0.1, 0.6, 0.3], 0.65), ([0.5, 0.25, 0.125, 0.125], 0.75),
+             ([0.05, 0.15, 0.2, 0.6], 0.9), ([0.2, 0.3, 0.5], 1.0)]
+    mistakes = [
+        (lambda p, q: list(p), 'you kept every token: stop as soon as the kept ones add up to at least p'),
+        (_top_p_before, 'keep the token that takes the sum to p or past it, too: the kept ones must add up '
+                        'to at least p'),
+        (_top_p_strict, 'stop as soon as the kept probabilities add up to at least p (>=, not >)'),
+        (lambda p, q: _top_p_strict(p, q, reverse=True), 'go through the tokens from the likeliest down'),
+    ]
+    problem = _check_trim(keep_top_p, 'keep_top_p', cases, reference, mistakes)
+    return problem if problem is not None else passed('few tokens where the model is sure, many where it '
+                                                      'hesitates.')

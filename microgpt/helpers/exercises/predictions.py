@@ -112,6 +112,28 @@ def _loop():
         'one call per drawn token, and the first one is made from [BOS] alone')
 
 
+def _one_token():
+    from ...sample import keep_top_k, next_token_probs
+    logits = [random.Random(0).uniform(-3, 3) for _ in range(27)]
+    kept = keep_top_k(next_token_probs(logits, 1.5), 1)
+    word = 'greedy' if kept == next_token_probs(logits, 0) else 'other'
+    return [(word, 'k = 1 at temperature 1.5, against temperature 0')], (
+        'the one token left gets all the probability: the likeliest, which greedy decoding takes')
+
+
+def _nucleus():
+    from ...floats import float_weights, gpt_floats
+    from ...model import kv_cache
+    from ...sample import keep_top_p, next_token_probs
+    from ..checkpoint import load_checkpoint
+    ckpt = load_checkpoint()
+    keys, values = kv_cache(ckpt.config)
+    logits = gpt_floats(ckpt.tokenizer.bos, 0, keys, values, float_weights(ckpt.state_dict), ckpt.config)
+    kept = sum(q > 0 for q in keep_top_p(next_token_probs(logits, 1.0), 0.9))
+    return [(kept, 'tokens kept for the first letter, p = 0.9')], (
+        'a first letter is open: many letters share the probability, so the nucleus is wide')
+
+
 def _first_output():
     import numpy as np
 
@@ -153,6 +175,8 @@ PREDICTIONS = {
     '7.2': ("'crash' or 'quiet'", _forgotten_backward),
     '8.1': ('a number', _hot),
     '8.2': ('(longest list, calls)', _loop),
+    '8.3': ("'greedy', 'uniform' or 'unchanged'", _one_token),
+    '8.4': ('a number', _nucleus),
     '9.1': ("'v[0]', 'q[0]', 'the mean of v' or 'zeros'", _first_output),
     '9.2': ('a number', _calls),
     '10.1': ('a number', _pooled),
