@@ -1,8 +1,10 @@
-"""Chapter 10's checker passes the reference solution and fails wrong answers with a useful hint."""
+"""Chapter 10's checkers pass the reference solutions and fail wrong answers with a useful hint."""
+import math
+
 import pytest
 
 from conftest import hidden_solution
-from microgpt.helpers.exercises.ch10 import check_pooled_loss
+from microgpt.helpers.exercises.ch10 import check_pooled_loss, check_reading_a_loss
 
 
 def solution(name):
@@ -27,3 +29,21 @@ def test_wrong_answers_fail_with_a_hint(wrong, words):
     assert 'Hint:' in repr(verdict)
     for word in words:
         assert word in repr(verdict), verdict
+
+
+def test_the_reading_a_loss_solution_passes():
+    perplexity = hidden_solution('10_scale.ipynb', 'perplexity', {'math': math})
+    bits = hidden_solution('10_scale.ipynb', 'bits_per_char', {'math': math})
+    assert repr(check_reading_a_loss(perplexity, bits)).startswith('Correct!')
+
+
+@pytest.mark.parametrize('perplexity, bits, words', [
+    (lambda l: 2 ** l, lambda l: l / math.log(2), ['2 to the loss', 'raise e']),
+    (lambda l: math.exp(l), lambda l: l * math.log(2), ['multiplied by ln 2']),
+    (lambda l: math.exp(l), lambda l: l / math.log(10), ['bits_per_char', 'math.log(2)']),
+    (lambda l: ..., lambda l: l, ['return numbers']),
+    (None, lambda l: l, ['not a function']),
+])
+def test_reading_a_loss_mistakes_get_their_hint(perplexity, bits, words):
+    text = repr(check_reading_a_loss(perplexity, bits))
+    assert text.startswith('Not yet') and all(w in text for w in words), text

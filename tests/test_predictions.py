@@ -13,12 +13,12 @@ CHAPTERS = Path(__file__).resolve().parent.parent / 'chapters'
 # A right guess for each prediction: the numbers and words the chapters' questions expect.
 RIGHT = {'5.1': 'more', '5.2': ([1, 0, 0, 0], [0.25] * 4), '5.3': (256, 'same'), '6.1': 'zeros', '6.2': (2, 4),
          '7.1': 2.0, '7.2': 'quiet', '8.1': 1 / 27, '8.2': (8, 8), '8.3': 'greedy', '8.4': 18,
-         '9.1': 'v[0]', '9.2': 8128, '10.1': 2.75,
+         '9.1': 'v[0]', '9.2': 8128, '10.1': 2.75, '10.2': 11.96, '10.3': 3.946,
          '11.1': 'd'}
 WRONG = {'5.1': 'less', '5.2': ([0.25] * 4, [1, 0, 0, 0]), '5.3': (128, 'changes'), '6.1': 'x',
          '6.2': (4, 2), '7.1': 0.2, '7.2': 'crash', '8.1': 0.5, '8.2': (9, 10), '8.3': 'unchanged', '8.4': 5,
          '9.1': 'the mean of v',
-         '9.2': 4064, '10.1': 2.5, '11.1': 's'}
+         '9.2': 4064, '10.1': 2.5, '10.2': 27, '10.3': 16, '11.1': 's'}
 
 
 def test_every_prediction_has_a_right_and_a_wrong_guess_here():

@@ -157,6 +157,39 @@ def _pooled():
         'larger than the mean when the longer names have the higher losses')
 
 
+def _bigram_perplexity():
+    import math
+
+    from ...embeddings import bigram_counts, bigram_loss, bigram_probs
+    from ...tokenizer import Tokenizer, held_out_split, load_docs
+    docs = load_docs()
+    random.Random(42).shuffle(docs)
+    tok = Tokenizer.from_docs(docs)
+    train_docs, held_out = held_out_split(docs)
+    loss = bigram_loss(bigram_probs(bigram_counts(train_docs, tok, 8)), held_out, tok, 8)
+    return [(math.exp(loss), f'e ** {loss:.4f}, the bigram table\'s held-out perplexity')], (
+        'a loss of about 2.48 nats: as unsure as a choice among about 12 equally likely letters')
+
+
+def _batch_noise():
+    import numpy as np
+
+    from ... import fast
+    from ...scale import batch_gradient
+    from ...tokenizer import held_out_split, load_docs
+    from ..checkpoint import load_checkpoint
+    ckpt = load_checkpoint()  # the reference model, as chapter 10 retrains it
+    docs = load_docs()
+    random.Random(42).shuffle(docs)
+    params, pool, tok = fast.from_state_dict(ckpt.state_dict), held_out_split(docs)[0][:1024], ckpt.tokenizer
+    per_name = [batch_gradient([d], tok, params, ckpt.config)[1] for d in pool]
+    whole, draw = np.mean(per_name, axis=0), random.Random(0)
+    noise = {B: np.mean([np.linalg.norm(np.mean(draw.sample(per_name, B), axis=0) - whole) for _ in range(32)])
+             for B in (1, 16)}
+    return [(float(noise[1] / noise[16]), 'times less noise with 16 names than with 1')], (
+        'the noise of a mean of B independent gradients falls as 1 / sqrt(B): sqrt(16) = 4')
+
+
 def _letter():
     from .ch11 import _activations
     fires = _activations(57, 1)
@@ -180,6 +213,8 @@ PREDICTIONS = {
     '9.1': ("'v[0]', 'q[0]', 'the mean of v' or 'zeros'", _first_output),
     '9.2': ('a number', _calls),
     '10.1': ('a number', _pooled),
+    '10.2': ('a number', _bigram_perplexity),
+    '10.3': ('a number', _batch_noise),
     '11.1': ("a letter, e.g. 's'", _letter),
 }
 
