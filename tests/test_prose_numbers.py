@@ -66,7 +66,9 @@ REVIEWED = {
     '09_efficiency': {'1e-16': "one unit in the last place of a number near 1: a float's precision",
                       '200': "the benchmark's target (SPEED_TARGET in benchmarks/bench_fast.py)"},
     '10_scale': {'four or five': 'weights of about 0.02 rounded to six decimals: 0.0xxxxx',
-                 '0.02': INIT},
+                 '0.02': INIT,
+                 **dict.fromkeys(['12', '768', '1,024', '50,257', '124', '0.1', '2,000', '1.0'],
+                                 "GPT-2's published shape (Radford et al. 2019) and nanoGPT's train.py defaults")},
     '11_inside': {'4,064': SIZE, '500': RUN},
 }
 
