@@ -12,6 +12,11 @@ import numpy as np
 def matmul(a, b):
     """a @ b, each sum added in index order with NumPy's +: the same bits on
     every machine (no BLAS)."""
+    if b.shape[-1] == 1:
+        # NumPy adds a lone column pairwise, not in order: give it a partner
+        wide = np.concatenate([b, np.zeros_like(b)], axis=-1)
+        return matmul(a, wide)[..., :1]
+    # rows of products added one after another, as the scalar sum() does
     return (a[..., :, :, None] * b[..., None, :, :]).sum(axis=-2)
 
 

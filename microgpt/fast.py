@@ -85,8 +85,8 @@ def to_state_dict(params):
     }
 
 # %% ../chapters/09_efficiency.ipynb #3f7e7290
-# The engine's arithmetic: for now NumPy's own @ and exp, and math's cos.
-# Section 7 says why the course swaps them, and swaps them.
+# The engine's arithmetic: NumPy's own @ and exp, and math's cos. Section 7
+# explains why chapter 10 swaps in exact.py's versions.
 matmul, exp, cos = np.matmul, np.exp, math.cos
 
 

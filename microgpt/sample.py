@@ -6,7 +6,7 @@ __all__ = ['SMALLEST_TEMPERATURE', 'check_temperature', 'next_token_probs', 'sam
 # %% ../chapters/08_sampling.ipynb #c003
 import math
 import random
-from numbers import Real
+from numbers import Integral, Real
 
 from .autograd import Value
 from .model import gpt, kv_cache
@@ -83,22 +83,24 @@ def sample(
 def keep_top_k(probs, k):
     """Top-k: the k likeliest tokens keep their probability, shared out again
     to add up to 1; the others get 0. Ties keep the lower token ids."""
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(
-            f"top-k keeps a whole number k >= 1 of tokens, got {k!r}: "
-            "for example top_k=5"
-        )
+    if isinstance(k, bool) or not isinstance(k, Integral):
+        raise TypeError(f"top-k keeps a whole number of tokens, got {k!r}: "
+                        "for example top_k=5")
+    if k < 1:
+        raise ValueError(f"top-k keeps at least 1 token, got {k}: "
+                         "for example top_k=5")
     return _share_out(probs, _likeliest_first(probs)[:k])
 
 
 def keep_top_p(probs, p):
     """Top-p (nucleus): the fewest likeliest tokens whose probabilities add
     up to at least p keep it, shared out again; the others get 0."""
-    if isinstance(p, bool) or not isinstance(p, Real) or not 0 < p <= 1:
-        raise ValueError(
-            f"top-p keeps a share p with 0 < p <= 1, got {p!r}: "
-            "for example top_p=0.9"
-        )
+    if isinstance(p, bool) or not isinstance(p, Real):
+        raise TypeError(f"top-p keeps a share of the probability, got {p!r}: "
+                        "for example top_p=0.9")
+    if not 0 < p <= 1:
+        raise ValueError(f"top-p keeps a share p with 0 < p <= 1, got {p}: "
+                         "for example top_p=0.9")
     kept, total = [], 0.0
     for i in _likeliest_first(probs):
         kept.append(i)

@@ -17,7 +17,8 @@ def numpy_arithmetic_after():
     fast.use_exact_arithmetic(False)
 
 
-@pytest.mark.parametrize('shape', [(1, 1, 1), (8, 16, 27), (3, 5, 7, 2)], ids=['1x1', '8x16x27', 'batched'])
+@pytest.mark.parametrize('shape', [(1, 1, 1), (8, 16, 27), (3, 5, 7, 2), (3, 16, 1), (1, 64, 1), (4, 1, 8, 1)],
+                         ids=['1x1', '8x16x27', 'batched', 'one column', 'one dot product', 'batched columns'])
 def test_matmul_adds_in_index_order_like_the_scalar_engine(shape):
     rng = np.random.default_rng(1)
     if len(shape) == 4:

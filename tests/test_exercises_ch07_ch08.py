@@ -158,6 +158,8 @@ def test_keep_top_k_mistakes():
     assert fails_with(check_keep_top_k(lambda p, k: _shared(p, set(_likeliest(p, lambda i: (-p[i], -i))[:k]))),
                       'lower token ids')
     assert fails_with(check_keep_top_k(lambda p, k: 1 / 0), 'ZeroDivisionError')
+    ties_kept = lambda p, k: _shared(p, {i for i, q in enumerate(p) if q >= sorted(p, reverse=True)[k - 1]})
+    assert fails_with(check_keep_top_k(ties_kept), 'ties at the cut', 'keep exactly k')
 
 
 def test_keep_top_p_mistakes():

@@ -154,14 +154,22 @@ def test_top_k_of_the_whole_vocabulary_and_top_p_of_one_change_nothing():
     assert keep_top_p(probs, 1.0) == pytest.approx(probs)
 
 
-@pytest.mark.parametrize('call, words', [
-    (lambda: keep_top_k([0.5, 0.5], 0), 'whole number k >= 1'), (lambda: keep_top_k([0.5, 0.5], 1.5), 'got 1.5'),
-    (lambda: keep_top_k([0.5, 0.5], True), 'got True'), (lambda: keep_top_p([0.5, 0.5], 0), '0 < p <= 1'),
-    (lambda: keep_top_p([0.5, 0.5], 1.2), 'got 1.2'), (lambda: keep_top_p([0.5, 0.5], 'most'), "got 'most'"),
+@pytest.mark.parametrize('call, error, words', [
+    (lambda: keep_top_k([0.5, 0.5], 0), ValueError, 'at least 1 token, got 0'),
+    (lambda: keep_top_k([0.5, 0.5], 1.5), TypeError, 'whole number of tokens, got 1.5'),
+    (lambda: keep_top_k([0.5, 0.5], True), TypeError, 'got True'),
+    (lambda: keep_top_p([0.5, 0.5], 0), ValueError, '0 < p <= 1, got 0'),
+    (lambda: keep_top_p([0.5, 0.5], 1.2), ValueError, 'got 1.2'),
+    (lambda: keep_top_p([0.5, 0.5], 'most'), TypeError, "share of the probability, got 'most'"),
 ])
-def test_bad_k_or_p_is_a_clear_error(call, words):
-    with pytest.raises(ValueError, match=re.escape(words)):
+def test_bad_k_or_p_is_a_clear_error(call, error, words):
+    with pytest.raises(error, match=re.escape(words)):
         call()
+
+
+def test_k_may_be_any_whole_number_type():
+    import numpy as np
+    assert keep_top_k([0.2, 0.5, 0.3], np.int64(2)) == keep_top_k([0.2, 0.5, 0.3], 2)
 
 
 def test_sampling_options_change_nothing_when_left_out_and_k_1_is_greedy():

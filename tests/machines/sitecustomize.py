@@ -126,7 +126,8 @@ def perturb_pow_operator(seed, share):
 
     builtins.__libm_pow__ = libm_pow
     sys.meta_path.insert(0, MicrogptFinder)
-    if any('ipykernel' in arg for arg in sys.argv):  # a notebook's cells: an IPython startup file
+    # At start-up sys.argv holds '-m' where the module's name will be: orig_argv has the command as run.
+    if any('ipykernel' in arg for arg in getattr(sys, 'orig_argv', sys.argv)):  # a notebook's cells: a startup file
         startup = os.path.join(tempfile.mkdtemp(prefix='microgpt-libm-'), 'profile_default', 'startup')
         os.makedirs(startup)
         with open(os.path.join(startup, 'libm_pow.py'), 'w', encoding='utf-8') as f:

@@ -170,6 +170,8 @@ def check_keep_top_k(keep_top_k):
     cases = [([0.1, 0.4, 0.2, 0.3], 2), ([0.5, 0.3, 0.2], 1), ([0.05, 0.6, 0.05, 0.3], 3),
              ([0.25, 0.25, 0.25, 0.25], 2), ([0.2, 0.3, 0.5], 3)]
     mistakes = [
+        (lambda p, k: _keep(p, {i for i, q in enumerate(p) if q >= sorted(p, reverse=True)[k - 1]}),
+         'you kept every token that ties at the cut: keep exactly k, the lower token ids first'),
         (lambda p, k: list(p), 'you kept every token: keep only the k likeliest'),
         (lambda p, k: _keep(p, set(_order(p, reverse=True)[:k])),
          'you kept the least likely tokens: sort from the likeliest down'),
