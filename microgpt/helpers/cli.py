@@ -118,7 +118,7 @@ def run_sample(args):
     else:
         print(f'sampling from the model `train` saved at {path} (--checkpoint chooses another)')
     rng = random.Random(args.seed) if args.seed is not None else ckpt.rng or random.Random(42)
-    print_samples(ckpt.state_dict, ckpt.config, ckpt.tokenizer, args, rng)
+    print_samples(ckpt.state_dict, ckpt.config, ckpt.tokenizer, args.num_samples, args.temperature, rng)
     return 0
 
 

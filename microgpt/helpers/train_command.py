@@ -64,7 +64,7 @@ def run_train(args):
     status = keep(target, model, record, rng, args.save is None, seen)
     if kept_partial and partial.is_file():  # superseded by the finished model
         partial.unlink()
-    print_samples(*model, args, rng)
+    print_samples(*model, args.num_samples, args.temperature, rng)
     return status
 
 
@@ -180,10 +180,10 @@ def save_somewhere(places, model, record, rng, seen=False):
     return None, errors, bool(received)
 
 
-def print_samples(state_dict, config, tokenizer, args, rng):
+def print_samples(state_dict, config, tokenizer, num_samples, temperature, rng):
     print('--- inference ---')
-    for i in range(args.num_samples):
-        print(f'sample {i + 1:2d}: {sample(state_dict, config, tokenizer, args.temperature, rng)}', flush=True)
+    for i in range(num_samples):
+        print(f'sample {i + 1:2d}: {sample(state_dict, config, tokenizer, temperature, rng)}', flush=True)
 
 
 def note(message):
