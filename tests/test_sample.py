@@ -183,3 +183,32 @@ def test_sampling_options_change_nothing_when_left_out_and_k_1_is_greedy():
     greedy = sample(w, config, tok, 0.0, random.Random(6), gpt_floats)
     assert {sample(w, config, tok, 1.5, random.Random(s), gpt_floats, top_k=1) for s in range(5)} == {greedy}
     assert {sample(w, config, tok, 1.5, random.Random(s), gpt_floats, top_p=1e-9) for s in range(5)} == {greedy}
+
+
+def neumaier_sum(terms, start=0):
+    "sum() as Python 3.12 computes it for floats (rounding compensated); other terms are added in turn."
+    terms = list(terms)
+    if not all(isinstance(t, float) for t in terms):
+        total = start
+        for t in terms:
+            total = total + t
+        return total
+    total, compensation = float(start), 0.0
+    for t in terms:
+        bigger, smaller = (total, t) if abs(total) >= abs(t) else (t, total)
+        new = total + t
+        compensation += (bigger - new) + smaller
+        total = new
+    return total + compensation
+
+
+def test_the_float_engine_keeps_its_bits_where_sum_compensates(monkeypatch):
+    "Python 3.12's sum() of floats rounds otherwise: the float engine must not lean on it."
+    import builtins
+    monkeypatch.setattr(builtins, 'sum', neumaier_sum)
+    assert sum([0.1] * 10) == 1.0 and 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 != 1.0
+    sd = init_state_dict(ODD, random.Random(0), std=1.0)
+    w, (k1, v1), (k2, v2) = float_weights(sd), kv_cache(ODD), kv_cache(ODD)
+    for pos in range(ODD.block_size):
+        token = (5 * pos + 1) % ODD.vocab_size
+        assert gpt_floats(token, pos, k2, v2, w, ODD) == [l.data for l in gpt(token, pos, k1, v1, sd, ODD)]
