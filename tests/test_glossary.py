@@ -31,7 +31,8 @@ TAUGHT = {
     '07_adam': ['Training', 'Training Step', 'Epoch', 'Cosine Decay', 'Momentum',
                 'Exponential Moving Average', 'Adam', 'Bias Correction'],
     '08_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature', 'Top-k', 'Top-p'],
-    '10_scale': ['Perplexity', 'Batch', 'Overfitting', 'Early Stopping', 'Weight Decay'],
+    '10_scale': ['Perplexity', 'Batch', 'Overfitting', 'Early Stopping', 'Weight Decay', 'Warm-up',
+                 'Gradient Clipping'],
     '11_inside': ['Interpretability', 'Residual Stream', 'Attention Map', 'PCA', 'Power Iteration', 'Neuron',
                   'Ablation'],
 }

@@ -1,4 +1,5 @@
 """Training and evaluating at scale (microgpt/scale.py, built by chapters/10_scale.ipynb)."""
+import itertools
 import math
 import random
 
@@ -115,3 +116,100 @@ def test_weight_decay_pulls_the_weights_toward_zero():
     _, plain, _, _ = small_run(0.0)
     _, decayed, _, _ = small_run(5.0)
     assert np.linalg.norm(decayed.data) < np.linalg.norm(plain.data)
+
+
+def test_one_name_per_batch_is_the_usual_training():
+    train_docs, _ = split()
+    config = GPTConfig(vocab_size=TOK.vocab_size, n_embd=8, n_head=2)
+    a, b = (fast.init_params(config, random.Random(3)) for _ in range(2))
+    usual = [loss for _, loss in fast.train(train_docs[:40], TOK, a, config, fast.Adam(a), 40)]
+    batched = [loss for _, loss in scale.train_in_batches(train_docs[:40], TOK, b, config, fast.Adam(b), 1)]
+    assert usual == batched and np.array_equal(a.data, b.data)
+
+
+def test_train_in_batches_takes_one_step_per_batch_on_the_batch_gradient():
+    train_docs, _ = split()
+    config = GPTConfig(vocab_size=TOK.vocab_size, n_embd=8, n_head=2)
+    a, b = (fast.init_params(config, random.Random(3)) for _ in range(2))
+    steps = list(scale.train_in_batches(train_docs[:10], TOK, a, config, scale.SGD(a, 0.5), 4))
+    assert [s for s, _ in steps] == [1, 2]  # 10 names, batches of 4: two steps, the last 2 names unused
+    for step, first in enumerate((0, 4)):
+        loss, grad = scale.batch_gradient(train_docs[first:first + 4], TOK, b, config)
+        assert loss == steps[step][1]
+        b.data -= fast.cosine_lr(step, 2, 0.5) * grad
+    assert np.array_equal(a.data, b.data)
+
+
+def test_warmup_ramps_then_follows_the_cosine():
+    lr = scale.warmup_cosine_lr
+    assert [lr(s, 100, 1.0, 0) for s in range(100)] == [fast.cosine_lr(s, 100, 1.0) for s in range(100)]
+    assert lr(0, 100, 1.0, 4) == pytest.approx(0.25 * fast.cosine_lr(0, 100, 1.0), abs=1e-15)
+    assert lr(3, 100, 1.0, 4) == fast.cosine_lr(3, 100, 1.0)  # the ramp ends on step warmup - 1
+    assert [lr(s, 100, 1.0, 4) for s in range(4, 100)] == [fast.cosine_lr(s, 100, 1.0) for s in range(4, 100)]
+
+
+def test_clipping_shortens_long_gradients_only_and_keeps_their_direction():
+    g = np.array([3.0, 4.0])  # length 5
+    assert scale.clip_gradient(g, 1.0) == 5.0 and np.allclose(g, [0.6, 0.8], rtol=0, atol=1e-15)
+    short = np.array([0.3, 0.4])
+    assert scale.clip_gradient(short, 1.0) == pytest.approx(0.5) and np.array_equal(short, [0.3, 0.4])
+    assert scale.clip_gradient(g * 10, None) == pytest.approx(10.0)  # None measures, changes nothing
+
+
+def diagnosed_config():
+    return GPTConfig(vocab_size=TOK.vocab_size, n_embd=8, n_head=2, n_layer=2)
+
+
+def test_train_diagnosed_with_its_switches_off_is_train():
+    train_docs, _ = split()
+    config = diagnosed_config()
+    a, b = (fast.init_params(config, random.Random(4)) for _ in range(2))
+    usual = [loss for _, loss in fast.train(train_docs, TOK, a, config, fast.Adam(a), 30)]
+    records = list(scale.train_diagnosed(train_docs, TOK, b, config, fast.Adam(b), 30, every=10))
+    assert [loss for _, loss, _, _ in records] == usual and np.array_equal(a.data, b.data)
+    assert [s for s, *_ in records] == list(range(1, 31))
+    assert [s for s, _, _, layers in records if layers] == [10, 20, 30]
+
+
+def test_train_diagnosed_measures_what_it_says():
+    train_docs, _ = split()
+    config = diagnosed_config()
+    params = fast.init_params(config, random.Random(4))
+    run = scale.train_diagnosed(train_docs, TOK, params, config, scale.SGD(params, 0.3), 10, every=5)
+    records = list(itertools.islice(run, 4))
+    before, tokens = params.data.copy(), TOK.sequence(train_docs[4], config.block_size)
+    step, loss, length, layers = next(run)  # step 5: measured
+    assert step == 5 and len(layers) == 2
+    check = fast.init_params(config, random.Random(0))
+    check.data[:] = before
+    assert fast.loss_and_grad(tokens, check, config) == loss
+    assert length == pytest.approx(np.sqrt((check.grad ** 2).sum()), rel=1e-12)
+    _, (_, _, caches) = fast.forward(tokens[:-1], check, config)
+    for i, (stream, grad, update) in enumerate(layers):
+        names = [n for n in check.w if n.startswith(f'layer{i}.')]
+        rms = lambda arrays: np.sqrt(np.mean(np.concatenate([arrays[n].ravel() for n in names]) ** 2))
+        assert stream == pytest.approx(np.sqrt(np.mean(caches[i + 1][0][0] ** 2)), rel=1e-12)
+        assert grad == pytest.approx(rms(check.g), rel=1e-12)
+        step_lr = scale.warmup_cosine_lr(4, 10, 0.3)
+        assert update == pytest.approx(step_lr * rms(check.g) / rms(check.w), rel=1e-9)
+    assert records[0][3] is None
+
+
+def test_clipping_bounds_every_step_of_plain_gradient_descent():
+    train_docs, _ = split()
+    config = diagnosed_config()
+    params = fast.init_params(config, random.Random(4))
+    previous = params.data.copy()
+    for step, _, length, _ in scale.train_diagnosed(train_docs, TOK, params, config, scale.SGD(params, 5.0),
+                                                     20, clip=0.1):
+        moved = np.sqrt(((params.data - previous) ** 2).sum())
+        assert moved <= 5.0 * 0.1 * (1 + 1e-12) and (length <= 0.1 or moved > 0)
+        previous = params.data.copy()
+
+
+def test_a_diverging_run_stops_instead_of_yielding_nonsense():
+    train_docs, _ = split()
+    config = diagnosed_config()
+    params = fast.init_params(config, random.Random(4))
+    records = list(scale.train_diagnosed(train_docs, TOK, params, config, scale.SGD(params, 1e4), 100))
+    assert 0 < len(records) < 100 and all(loss < 10 for _, loss, _, _ in records)

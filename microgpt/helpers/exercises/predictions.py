@@ -190,6 +190,32 @@ def _batch_noise():
         'the noise of a mean of B independent gradients falls as 1 / sqrt(B): sqrt(16) = 4')
 
 
+def _best_rate():
+    from ... import fast
+    from ...scale import mean_loss, train_in_batches
+    from ..checkpoint import load_checkpoint
+    from ...tokenizer import held_out_split, load_docs
+    config, tok = load_checkpoint().config, load_checkpoint().tokenizer
+    docs = load_docs()
+    random.Random(42).shuffle(docs)
+    train_docs, val_docs = held_out_split(docs)
+    scores = {}
+    for lr in (0.01, 0.02, 0.04, 0.08):
+        weights = fast.init_params(config, random.Random(42))
+        weights.data[:] = weights.data.round(6)
+        for _ in train_in_batches(train_docs[:512], tok, weights, config, fast.Adam(weights, lr=lr), 16):
+            pass
+        scores[lr] = mean_loss(val_docs[:300], tok, weights, config)
+    return [(min(scores, key=scores.get), 'the best rate for B = 16, 32 steps')], (
+        'fewer, less noisy steps: each can afford to be longer')
+
+
+def _schedule():
+    from .ch10 import reference_warmup_then_decay
+    return [(reference_warmup_then_decay(150, 300, 0.7, 100), 'the rate at step 150')], (
+        'a quarter of the way down the cosine: 0.07 + 0.5 * (1 + cos(pi / 4)) * 0.63')
+
+
 def _letter():
     from .ch11 import _activations
     fires = _activations(57, 1)
@@ -215,6 +241,8 @@ PREDICTIONS = {
     '10.1': ('a number', _pooled),
     '10.2': ('a number', _bigram_perplexity),
     '10.3': ('a number', _batch_noise),
+    '10.4': ('0.01, 0.02, 0.04 or 0.08', _best_rate),
+    '10.5': ('a number', _schedule),
     '11.1': ("a letter, e.g. 's'", _letter),
 }
 
