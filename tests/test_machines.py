@@ -32,8 +32,10 @@ NUMPY_PICTURES_ONLY = ['07_adam']
 # (which uses them): the Value's exp, log, tanh and powers (02), softmax, cross-entropy, initial weights, training and sampling (00,
 # 04 to 11). Chapters 01 and 03 call none of them (their kernels changed no result under this row).
 LIBM_CHAPTERS = ['00_start_here', '02_autograd', '04_embeddings', '05_attention', '06_mlp', '07_adam',
-                 '08_sampling', '09_efficiency', '10_scale', '11_inside']
-TORCH_CHAPTERS = ['10_scale']
+                 '08_sampling', '09_efficiency', '10_scale', '11_inside', '12_pytorch']
+# Chapter 10's optional peer check, and chapter 12, which needs PyTorch (the root conftest.py gives its
+# kernel MICROGPT_TORCH_PATH, so it also runs in the rows above, wherever PyTorch is to be had).
+TORCH_CHAPTERS = ['10_scale', '12_pytorch']
 # Two maths libraries, each moving one result in 20 by one ulp, on different inputs. Under the second,
 # chapter 07 once printed a logit difference of 5.4e-20 where this machine printed 0.0e+00 (rounding
 # noise, now printed against a threshold): the first subset of inputs alone did not show it.
