@@ -70,6 +70,7 @@ REVIEWED = {
                  **dict.fromkeys(['12', '768', '1,024', '50,257', '124', '0.1', '2,000', '1.0'],
                                  "GPT-2's published shape (Radford et al. 2019) and nanoGPT's train.py defaults")},
     '11_inside': {'4,064': SIZE, '500': RUN},
+    '12_pytorch': dict.fromkeys(['50,257', '1,024'], "GPT-2's published vocabulary and block size (Radford et al. 2019)"),
 }
 
 
