@@ -167,6 +167,19 @@ def test_with_pytorch_installed(chapter, tmp_path, request):
     nbval(chapter, env)
 
 
+@pytest.mark.parametrize('chapter', ['12_pytorch'])
+def test_pytorch_without_simd_dispatch(chapter, tmp_path):
+    "PyTorch's own CPU kernels at their baseline (ATEN_CPU_CAPABILITY=default): no AVX2 or AVX-512 loops."
+    env = machine_env(tmp_path, ATEN_CPU_CAPABILITY='default',
+                      **({'MICROGPT_EXTRA_PATH': TORCH_PATH} if TORCH_PATH else {}))
+    found = subprocess.run([sys.executable, '-c', 'import torch; print(torch.backends.cpu.get_cpu_capability())'],
+                           env=env, capture_output=True, text=True, cwd=ROOT)
+    if found.returncode:
+        pytest.skip('optional row, PyTorch is not installed (see test_with_pytorch_installed)')
+    assert found.stdout.strip() == 'DEFAULT', f'ATEN_CPU_CAPABILITY=default left PyTorch at {found.stdout.strip()}'
+    nbval(chapter, env)
+
+
 def uses(chapter, pattern):
     nb = nbformat.read(CHAPTERS / f'{chapter}.ipynb', as_version=4)
     return any(re.search(pattern, c.source) for c in nb.cells if c.cell_type == 'code')
