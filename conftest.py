@@ -25,7 +25,7 @@ MACHINES = Path(__file__).parent / 'tests' / 'test_machines.py'
 # The longest groups, longest first (from `--durations`); everything else follows in its own order.
 LONGEST = ['reference-run', 'wheel', 'tests/browser/test_lite.py', 'tests/browser/test_slides.py', 'browser 07',
            'browser 11', 'browser 09', 'browser 10', 'chapters/11_inside.ipynb', 'tests/browser/test_playground.py',
-           'chapters/10_scale.ipynb', 'chapters/07_adam.ipynb', 'browser 08', 'browser',
+           'chapters/10_scale.ipynb', 'chapters/12_pytorch.ipynb', 'chapters/07_adam.ipynb', 'browser 08', 'browser',
            'tests/browser/test_first_view.py', 'tests/test_fast.py',
            'chapters/09_efficiency.ipynb', 'chapters/08_sampling.ipynb', 'tests/browser/']
 # Test files whose tests share a module-scoped fixture: a server of their own, or an installed wheel.
@@ -61,12 +61,40 @@ def fresh_progress_folder():
 fresh_progress_folder()
 
 
-@pytest.hookimpl(tryfirst=True)
+# Chapters that need PyTorch, an optional extra. MICROGPT_TORCH_PATH names a folder holding it installed
+# apart (`pip install --target DIR torch`, as .ci/run does): their kernels alone get it, appended to
+# sys.path by tests/machines/sitecustomize.py; every other kernel meets the environment a learner gets.
+# Where PyTorch is neither installed nor there, these chapters are skipped, and say why.
+NEEDS_TORCH = ('12_pytorch.ipynb',)
+TORCH_PATH = os.environ.get('MICROGPT_TORCH_PATH')
+SITE = Path(__file__).parent / 'tests' / 'machines'
+
+
+def torch_available():
+    import importlib.util
+    return importlib.util.find_spec('torch') is not None or bool(TORCH_PATH and Path(TORCH_PATH, 'torch').is_dir())
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_setup(item):
-    "Each notebook's kernel (started before its first cell) gets an empty progress folder of its own."
-    if str(item.path).endswith('.ipynb') and item.parent is not getattr(pytest_runtest_setup, 'notebook', None):
+    """Each notebook's kernel (started before its first cell) gets an empty progress folder of its own,
+    and a chapter that needs PyTorch gets MICROGPT_TORCH_PATH on its path (for its kernel's start only)."""
+    first = str(item.path).endswith('.ipynb') and item.parent is not getattr(pytest_runtest_setup, 'notebook', None)
+    saved = {key: os.environ.get(key) for key in ('PYTHONPATH', 'MICROGPT_EXTRA_PATH')}
+    if first:
         pytest_runtest_setup.notebook = item.parent
         fresh_progress_folder()
+        if item.path.name in NEEDS_TORCH and TORCH_PATH:
+            os.environ['MICROGPT_EXTRA_PATH'] = TORCH_PATH
+            os.environ['PYTHONPATH'] = os.pathsep.join(filter(None, [str(SITE), saved['PYTHONPATH']]))
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def pytest_addoption(parser):
@@ -93,6 +121,12 @@ def pytest_collection_modifyitems(config, items):
         if 'reference_run' in getattr(item, 'fixturenames', ()) and group(item.nodeid) != 'reference-run':
             raise pytest.UsageError(f'{item.nodeid} uses the reference_run fixture: put "reference_run" in '
                                     'its name, so that it runs in the process that has the run')
+    if not torch_available():
+        skip = pytest.mark.skip(reason='needs PyTorch, which is not installed: pip install "microgpt-course[torch]", '
+                                       'or set MICROGPT_TORCH_PATH to a folder holding it (.ci/run does)')
+        for item in items:
+            if item.path.name in NEEDS_TORCH:
+                item.add_marker(skip)
     items.sort(key=rank)  # stable: a notebook's cells stay in order
 
 

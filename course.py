@@ -145,7 +145,7 @@ PARALLEL = ['-n', 'auto', '-rs', '--durations=12']
 
 
 # Chapters over 10 s each on their own (benchmarks/time_chapters.py): not in the quick tier.
-SLOW_CHAPTERS = ('07_adam', '10_scale', '11_inside')
+SLOW_CHAPTERS = ('07_adam', '10_scale', '11_inside', '12_pytorch')
 QUICK = ('QUICK TIER: unit tests and the fast chapters only, not the whole suite (no browser, install, '
          'JupyterLite or reference-run tests, no chapters {}); `python3 course.py test` runs it all.')
 

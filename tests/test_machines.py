@@ -32,8 +32,10 @@ NUMPY_PICTURES_ONLY = ['07_adam']
 # (which uses them): the Value's exp, log, tanh and powers (02), softmax, cross-entropy, initial weights, training and sampling (00,
 # 04 to 11). Chapters 01 and 03 call none of them (their kernels changed no result under this row).
 LIBM_CHAPTERS = ['00_start_here', '02_autograd', '04_embeddings', '05_attention', '06_mlp', '07_adam',
-                 '08_sampling', '09_efficiency', '10_scale', '11_inside']
-TORCH_CHAPTERS = ['10_scale']
+                 '08_sampling', '09_efficiency', '10_scale', '11_inside', '12_pytorch']
+# Chapter 10's optional peer check, and chapter 12, which needs PyTorch (the root conftest.py gives its
+# kernel MICROGPT_TORCH_PATH, so it also runs in the rows above, wherever PyTorch is to be had).
+TORCH_CHAPTERS = ['10_scale', '12_pytorch']
 # Two maths libraries, each moving one result in 20 by one ulp, on different inputs. Under the second,
 # chapter 07 once printed a logit difference of 5.4e-20 where this machine printed 0.0e+00 (rounding
 # noise, now printed against a threshold): the first subset of inputs alone did not show it.
@@ -162,6 +164,19 @@ def test_with_pytorch_installed(chapter, tmp_path, request):
                     'torch` and set MICROGPT_TORCH_PATH=DIR (.ci/run does, unless MICROGPT_TORCH_ROW=skip)')
     if not TORCH_PATH and in_this_run(request, chapter):
         pytest.skip(f"PyTorch is in this environment: this run's nbval of {chapter} covers it")
+    nbval(chapter, env)
+
+
+@pytest.mark.parametrize('chapter', ['12_pytorch'])
+def test_pytorch_without_simd_dispatch(chapter, tmp_path):
+    "PyTorch's own CPU kernels at their baseline (ATEN_CPU_CAPABILITY=default): no AVX2 or AVX-512 loops."
+    env = machine_env(tmp_path, ATEN_CPU_CAPABILITY='default',
+                      **({'MICROGPT_EXTRA_PATH': TORCH_PATH} if TORCH_PATH else {}))
+    found = subprocess.run([sys.executable, '-c', 'import torch; print(torch.backends.cpu.get_cpu_capability())'],
+                           env=env, capture_output=True, text=True, cwd=ROOT)
+    if found.returncode:
+        pytest.skip('optional row, PyTorch is not installed (see test_with_pytorch_installed)')
+    assert found.stdout.strip() == 'DEFAULT', f'ATEN_CPU_CAPABILITY=default left PyTorch at {found.stdout.strip()}'
     nbval(chapter, env)
 
 

@@ -73,6 +73,7 @@ REVIEWED = {
                  '1e-3': 'a rule of thumb for the update / weights ratio (Karpathy, makemore part 3), not a result',
                  '150': "the step the exercise asks about; the prediction's answer is measured by reveal('10.5')"},
     '11_inside': {'4,064': SIZE, '500': RUN},
+    '12_pytorch': dict.fromkeys(['50,257', '1,024'], "GPT-2's published vocabulary and block size (Radford et al. 2019)"),
 }
 
 
