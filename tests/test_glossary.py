@@ -35,6 +35,7 @@ TAUGHT = {
                  'Gradient Clipping'],
     '11_inside': ['Interpretability', 'Residual Stream', 'Attention Map', 'PCA', 'Power Iteration', 'Neuron',
                   'Ablation'],
+    '12_pytorch': ['Padding'],
 }
 # Loss is taught in chapter 01; chapter 04's cross-entropy loss teaches it again, by name.
 TAUGHT_AS = {'Loss': ['Loss', 'Cross-Entropy Loss']}

@@ -92,7 +92,7 @@ def test_the_courses_own_solutions_do_not_count(folder):
 
 def test_every_exercise_is_listed():
     found = progress.exercises()
-    assert list(found) == [f'{n:02}' for n in range(1, 12)]
+    assert list(found) == [f'{n:02}' for n in range(1, 13)]
     assert found['05'] == ['ch05.check_query', 'ch05.check_causal_weights', 'ch05.check_cache_size']
 
 

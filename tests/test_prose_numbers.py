@@ -173,3 +173,13 @@ def test_every_number_the_prose_states_is_printed_or_reviewed(path):
     missing = list(unfounded(path))
     assert not missing, (f'{path.name}: neither printed by a cell nor in its code; print it, derive the words '
                          f'from what is printed, or add it to REVIEWED with the reason:\n' + '\n'.join(missing))
+
+
+def test_chapter_12_quotes_chapter_10s_held_out_losses_as_chapter_10_prints_them():
+    "Chapter 12 types in the two held-out losses of chapter 10's long runs (retraining them costs half a minute)."
+    quoted = next(c['source'] for c in cells(ROOT / 'chapters' / '12_pytorch.ipynb') if 'CHAPTER_10 = {' in c['source'])
+    small, large = re.findall(r"'(small|large) model, 3,000 steps': (\d\.\d{4})", quoted)
+    printed = '\n'.join(o.get('text', '') for c in cells(ROOT / 'chapters' / '10_scale.ipynb')
+                        for o in c.get('outputs', []))
+    for name, loss in (small, large):
+        assert re.search(rf'{name}: held-out {loss}, bigram', printed), f'chapter 10 no longer prints {name} {loss}'

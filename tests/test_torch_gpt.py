@@ -118,6 +118,14 @@ def test_each_switch_changes_the_model_and_dropout_only_in_training():
 
 
 def test_warmup_then_cosine_to_a_tenth():
-    lrs = [torch_gpt.warmup_cosine(s, 100, 1.0, 10) for s in range(100)]
+    lrs = [torch_gpt.warmup_then_decay(s, 100, 1.0, 10) for s in range(100)]
     assert lrs[0] == pytest.approx(0.1) and lrs[9] == pytest.approx(1.0) and lrs[10] == pytest.approx(1.0)
     assert lrs[-1] == pytest.approx(0.1, abs=1e-3) and all(a >= b for a, b in zip(lrs[10:], lrs[11:]))
+
+
+def test_the_schedule_is_chapter_10s_exercise():
+    from microgpt.helpers.exercises.ch10 import reference_warmup_then_decay
+    for num_steps, lr, warmup in ((300, 5e-3, 30), (20, 1.0, 5)):
+        for step in range(num_steps + 5):
+            assert torch_gpt.warmup_then_decay(step, num_steps, lr, warmup) == pytest.approx(
+                reference_warmup_then_decay(step, num_steps, lr, warmup), rel=1e-15)

@@ -25,6 +25,7 @@ CHAPTERS = [
     ('09_efficiency', 'Efficiency', 'fast', ['08_sampling']),
     ('10_scale', 'Training at scale', 'scale', ['09_efficiency']),
     ('11_inside', 'Inside the trained model', 'inside', ['08_sampling']),
+    ('12_pytorch', 'The same GPT in PyTorch', 'torch_gpt', ['10_scale']),
 ]
 
 
