@@ -140,9 +140,9 @@ def train_diagnosed(docs, tokenizer, params, config, optimizer, num_steps,
     """fast.train with warm-up and gradient clipping as switches. Yields
     (step, loss, the gradient's length before clipping, layers) per step;
     every `every` steps, layers holds per layer the size of the stream
-    entering it, of its gradient, and of its update against its weights
-    (else None). Stops early when the loss passes 10 (a uniform guess scores
-    3.3): the run diverged."""
+    entering it, of its gradient (before clipping), and of its update
+    against its weights (else None). Stops early when the loss passes 10
+    (a uniform guess scores 3.3): the run diverged."""
     n_layer = config.n_layer
     # scratch weights, seen by name like params: for the updates' sizes
     scratch = Params({name: w.shape for name, w in params.w.items()})
@@ -151,12 +151,13 @@ def train_diagnosed(docs, tokenizer, params, config, optimizer, num_steps,
         loss = loss_and_grad(tokens, params, config)
         if not loss < 10:
             return
-        grad_length = clip_gradient(params.grad, clip)
         measure, layers = (step + 1) % every == 0, None
+        if measure:
+            grads = layer_sizes(params.g, n_layer)
+        grad_length = clip_gradient(params.grad, clip)
         if measure:
             _, (_, _, caches) = forward(tokens[:-1], params, config)
             streams = [size(cache[0][0]) for cache in caches[1:]]
-            grads = layer_sizes(params.g, n_layer)
             scratch.data[:] = params.data
             weights = layer_sizes(scratch.w, n_layer)
         optimizer.step(warmup_cosine_lr(step, num_steps, optimizer.lr, warmup))

@@ -69,7 +69,6 @@ REVIEWED = {
                  '0.02': INIT,
                  **dict.fromkeys(['12', '768', '1,024', '50,257', '124', '0.1', '2,000', '1.0'],
                                  "GPT-2's published shape (Radford et al. 2019) and nanoGPT's train.py defaults"),
-                 '0.001': 'the gap between 2.474 and 2.473, both printed in the table of rates against B',
                  '1e-3': 'a rule of thumb for the update / weights ratio (Karpathy, makemore part 3), not a result',
                  '150': "the step the exercise asks about; the prediction's answer is measured by reveal('10.5')"},
     '11_inside': {'4,064': SIZE, '500': RUN},

@@ -213,3 +213,17 @@ def test_a_diverging_run_stops_instead_of_yielding_nonsense():
     params = fast.init_params(config, random.Random(4))
     records = list(scale.train_diagnosed(train_docs, TOK, params, config, scale.SGD(params, 1e4), 100))
     assert 0 < len(records) < 100 and all(loss < 10 for _, loss, _, _ in records)
+
+
+def test_the_gradients_measured_are_those_before_clipping():
+    train_docs, _ = split()
+    config = diagnosed_config()
+    runs = []
+    for clip in (None, 1e-6):
+        params = fast.init_params(config, random.Random(4))
+        runs.append(next(scale.train_diagnosed(train_docs, TOK, params, config, scale.SGD(params, 0.3), 5,
+                                               clip=clip, every=1)))
+    (_, _, length, plain), (_, _, clipped_length, clipped) = runs
+    assert clipped_length == length > 1e-6  # the length reported is the one before clipping
+    assert [g for _, g, _ in clipped] == [g for _, g, _ in plain]
+    assert all(u < 1e-3 * v for (_, _, u), (_, _, v) in zip(clipped, plain))  # yet the step was clipped

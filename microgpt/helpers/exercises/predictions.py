@@ -213,7 +213,7 @@ def _best_rate():
 def _schedule():
     from .ch10 import reference_warmup_then_decay
     return [(reference_warmup_then_decay(150, 300, 0.7, 100), 'the rate at step 150')], (
-        'a quarter of the way down the cosine: 0.07 + 0.5 * (1 + cos(pi / 4)) * 0.63')
+        'a quarter of the way along the cosine: 0.07 + 0.5 * (1 + cos(pi / 4)) * 0.63')
 
 
 def _letter():
