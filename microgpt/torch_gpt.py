@@ -83,7 +83,8 @@ class GPT(nn.Module):
 
     def forward(self, ids):
         T = ids.shape[1]
-        x = self.drop(self.wte(ids) + self.wpe(torch.arange(T)))
+        positions = torch.arange(T, device=ids.device)  # where ids are
+        x = self.drop(self.wte(ids) + self.wpe(positions))
         x = self.norm_in(x)
         for i in range(self.config.n_layer):
             x = getattr(self, f'layer{i}')(x)
@@ -143,9 +144,9 @@ def gauss_init(model, rng, std=0.02):
 
 
 def warmup_then_decay(step, num_steps, lr, warmup):
-    """nanoGPT's schedule, chapter 10's exercise 3: a linear warm-up over
-    `warmup` steps, half a cosine from lr down to lr / 10 at num_steps, then
-    lr / 10."""
+    """The shape of nanoGPT's schedule, chapter 10's exercise 3: a linear
+    warm-up over `warmup` steps, half a cosine from lr down to lr / 10 at
+    num_steps, then lr / 10."""
     if step < warmup:
         return lr * (step + 1) / warmup
     if step >= num_steps:

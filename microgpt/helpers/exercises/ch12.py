@@ -40,7 +40,7 @@ def check_pad(fn):
         if copies != seqs:
             return failed('pad changed the sequences it was given',
                           'build new rows (s[:-1] + [...], for instance) instead of appending to s')
-        if not isinstance(answer, tuple) or len(answer) != 2:
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
             return failed(f'pad returned {type(answer).__name__}, not a pair', 'return inputs, targets')
         inputs, targets = (_rows(x) for x in answer)
         want_in, want_out = reference_pad(seqs, BOS)

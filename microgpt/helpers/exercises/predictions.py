@@ -228,7 +228,7 @@ def _padding():
     tok = Tokenizer.from_docs(load_docs())
     seqs = [tok.sequence(name, 8) for name in ('ava', 'emma', 'isabella')]
     rows, width = len(seqs), max(len(s) for s in seqs) - 1
-    return [(rows * width, 'targets in the padded batch'), (sum(len(s) - 1 for s in seqs), 'that count')], (
+    return [(rows * width, 'targets in the table'), (sum(len(s) - 1 for s in seqs), 'that count')], (
         'three rows as long as the longest (8); 4 + 5 + 8 targets are real, the other 7 are -1')
 
 
@@ -253,7 +253,7 @@ PREDICTIONS = {
     '10.4': ('0.01, 0.02, 0.04 or 0.08', _best_rate),
     '10.5': ('a number', _schedule),
     '11.1': ("a letter, e.g. 's'", _letter),
-    '12.1': ('(targets in the batch, targets that count)', _padding),
+    '12.1': ('(targets in the table, targets that count)', _padding),
 }
 
 
