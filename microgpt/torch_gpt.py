@@ -120,9 +120,11 @@ def pad_batch(docs, tokenizer, block_size):
 
 def batch_loss(model, inputs, targets):
     """Chapter 04's cross-entropy, averaged over every target that is not -1:
-    the mean loss per predicted token (chapter 10's measure)."""
-    logits = model(inputs)
-    return F.cross_entropy(logits.flatten(0, 1), targets.flatten(),
+    the mean loss per predicted token (chapter 10's measure). The batch goes
+    where the model is (the CPU, or a GPU)."""
+    device = next(model.parameters()).device
+    logits = model(inputs.to(device))
+    return F.cross_entropy(logits.flatten(0, 1), targets.to(device).flatten(),
                            ignore_index=-1)
 
 # %% ../chapters/12_pytorch.ipynb #32b48fcd
@@ -158,10 +160,10 @@ def warmup_then_decay(step, num_steps, lr, warmup):
 def sample(model, tokenizer, rng, temperature=0.5):
     """Chapter 08's sampling: from BOS, draw each next token from the softmax
     of logits / temperature with rng, until BOS or the block size."""
-    ids = [tokenizer.bos]
+    ids, device = [tokenizer.bos], next(model.parameters()).device
     with torch.no_grad():
         while len(ids) <= model.config.block_size:
-            logits = model(torch.tensor([ids]))[0, -1]
+            logits = model(torch.tensor([ids], device=device))[0, -1]
             probs = F.softmax(logits / temperature, dim=-1).tolist()
             token = rng.choices(range(len(probs)), weights=probs)[0]
             if token == tokenizer.bos:
