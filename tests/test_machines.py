@@ -180,6 +180,30 @@ def test_pytorch_without_simd_dispatch(chapter, tmp_path):
     nbval(chapter, env)
 
 
+# A float64 product whose last bit depends on the code path MKL takes (PyTorch's CPU builds for x86
+# multiply matrices with MKL): the probe that a row changed what PyTorch computes.
+MKL_PROBE = ('import torch; torch.set_num_threads(1); g = torch.Generator().manual_seed(0)\n'
+             'a = torch.randn(64, 48, dtype=torch.float64, generator=g)\n'
+             'b = torch.randn(48, 32, dtype=torch.float64, generator=g)\n'
+             'print((a @ b).sum().item().hex())')
+
+
+@pytest.mark.parametrize('chapter', ['12_pytorch'])
+def test_pytorch_with_mkls_most_compatible_path(chapter, tmp_path):
+    """PyTorch's matrix products through MKL's oldest, most compatible code path (MKL_CBWR=COMPATIBLE),
+    as on a CPU without AVX2: other roundings in the last bits, the same printed digits."""
+    extra = {'MICROGPT_EXTRA_PATH': TORCH_PATH} if TORCH_PATH else {}
+    plain = subprocess.run([sys.executable, '-c', MKL_PROBE], env=machine_env(None, **extra),
+                           capture_output=True, text=True, cwd=ROOT)
+    if plain.returncode:
+        pytest.skip('optional row, PyTorch is not installed (see test_with_pytorch_installed)')
+    env = machine_env(tmp_path, MKL_CBWR='COMPATIBLE', **extra)
+    if run_python(MKL_PROBE, env) == plain.stdout:
+        pytest.skip('MKL_CBWR=COMPATIBLE changes no bit of a product here (no MKL, or a CPU whose '
+                    'own path is that one)')
+    nbval(chapter, env)
+
+
 def uses(chapter, pattern):
     nb = nbformat.read(CHAPTERS / f'{chapter}.ipynb', as_version=4)
     return any(re.search(pattern, c.source) for c in nb.cells if c.cell_type == 'code')
