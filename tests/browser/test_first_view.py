@@ -87,11 +87,17 @@ def test_first_view_shows_the_drawings_and_fits_every_theme_and_size(name, drawi
             found += problems
             if checked < solutions:
                 found.append(f'{checked} closed solutions checked, {solutions} expected')
-            outputs = nb.page.evaluate(OUTPUTS_JS)
+            # A busy machine may render a cell's outputs a moment after the cell itself: wait for them
+            # (up to 15 s), then judge what is on the page.
+            for _ in range(60):
+                outputs = nb.page.evaluate(OUTPUTS_JS)
+                shown = sum(o['svgImages'] > 0 for o in outputs)
+                if shown >= drawings:
+                    break
+                nb.page.wait_for_timeout(250)
             placeholders = [o['text'] for o in outputs if o['text'].startswith('<SVG drawing')]
             if placeholders:
                 found.append(f'drawings shown as text, not pictures: {placeholders}')
-            shown = sum(o['svgImages'] > 0 for o in outputs)
             if shown < drawings:
                 found.append(f'{shown} drawings shown before running, {drawings} stored')
             for theme in THEMES:
