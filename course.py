@@ -29,7 +29,7 @@ tells that the course works. Arguments after --quick go to pytest.
 
 Instructors have:
 
-    python3 course.py slides CHAPTER          # present a chapter as slides (RISE), e.g. 08_sampling
+    python3 course.py slides CHAPTER          # present a chapter as slides (RISE), e.g. 09_sampling
     python3 course.py slides --write          # rewrite every chapter's slide metadata from its structure
     python3 course.py playground              # the live-demo page (Voila): temperature, learning rate, a name
 """
@@ -145,7 +145,7 @@ PARALLEL = ['-n', 'auto', '-rs', '--durations=12']
 
 
 # Chapters over 10 s each on their own (benchmarks/time_chapters.py): not in the quick tier.
-SLOW_CHAPTERS = ('07_adam', '10_scale', '11_inside', '12_pytorch')
+SLOW_CHAPTERS = ('08_adam', '11_scale', '12_inside', '13_pytorch')
 QUICK = ('QUICK TIER: unit tests and the fast chapters only, not the whole suite (no browser, install, '
          'JupyterLite or reference-run tests, no chapters {}); `python3 course.py test` runs it all.')
 
@@ -223,7 +223,7 @@ def slides(args):
     found = sorted(CHAPTERS.glob(f'{name}*.ipynb')) if re.fullmatch(r'[\w-]+', name) else []
     if len(found) != 1:
         names = ', '.join(p.stem for p in sorted(CHAPTERS.glob('[0-9]*.ipynb')))
-        sys.exit(f'Say which chapter to present, e.g. `python3 course.py slides 08_sampling` (or just 08); '
+        sys.exit(f'Say which chapter to present, e.g. `python3 course.py slides 09_sampling` (or just 09); '
                  f'the chapters are: {names}')
     refuse_root('slides', args)
     python = env_python()

@@ -13,7 +13,7 @@ Timing goes in rounds, so that whatever else the machine is doing slows every en
 round times one scalar step, then a block of consecutive steps of each of the others, the way they
 train. Checks the course's targets: a NumPy step (default arithmetic) at least 200x faster than a
 scalar one; faster than a PyTorch eager step, when PyTorch is there; and a 300-step retrain (the
-learning-rate slider of chapter 10) within 1 s. Exits with status 1 when a target is missed.
+learning-rate slider of chapter 11) within 1 s. Exits with status 1 when a target is missed.
 """
 import argparse
 import os
@@ -145,7 +145,7 @@ def main():
         start = time.perf_counter()
         for _ in fast.train(docs, tok, big, large, fast.Adam(big), 200):
             pass
-        print(f'chapter 10 larger model (n_layer 4, n_embd 32, block 16), {"exact" if exact else "NumPy"} '
+        print(f'chapter 11 larger model (n_layer 4, n_embd 32, block 16), {"exact" if exact else "NumPy"} '
               f'arithmetic: {(time.perf_counter() - start) / 200 * 1e3:.3f} ms per step')
     fast.use_exact_arithmetic(False)
 

@@ -1,9 +1,9 @@
 """Run every chapter in a fresh kernel, each on its own, and report how long each takes.
 
     python benchmarks/time_chapters.py            # all chapters
-    python benchmarks/time_chapters.py 07 08      # chapters whose names start so
+    python benchmarks/time_chapters.py 08 09      # chapters whose names start so
 
-The budget is 60 s per chapter; the notebooks are not modified (outputs go nowhere). Chapter 12
+The budget is 60 s per chapter; the notebooks are not modified (outputs go nowhere). Chapter 13
 needs PyTorch: where it is installed apart, MICROGPT_TORCH_PATH=DIR gives it to that chapter's kernel.
 """
 import os

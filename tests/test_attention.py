@@ -1,4 +1,4 @@
-"""Attention (chapter 05): scaled dot-product weights, heads on slices, the KV cache and causality."""
+"""Attention (chapter 06): scaled dot-product weights, heads on slices, the KV cache and causality."""
 import math
 import random
 

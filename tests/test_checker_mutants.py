@@ -6,7 +6,7 @@ import math
 import pytest
 
 from microgpt.autograd import Value
-from microgpt.helpers.exercises import ch01, ch02, ch03, ch04, ch07, ch08
+from microgpt.helpers.exercises import ch01, ch02, ch03, ch04, ch05, ch08, ch09
 
 
 def not_yet(verdict, *words):
@@ -40,11 +40,11 @@ def one_short(next_probs, bos, block_size, rng):
 
 
 def test_a_loop_that_passes_only_the_last_token_is_not_autoregressive():
-    not_yet(ch08.check_generate(last_token_only), 'to draw token 2', 'all 2 ids so far', 'whole list')
+    not_yet(ch09.check_generate(last_token_only), 'to draw token 2', 'all 2 ids so far', 'whole list')
 
 
 def test_stopping_one_token_early_names_the_block_size_it_used():
-    not_yet(ch08.check_generate(one_short), 'block_size = 5', 'BOS does not count')
+    not_yet(ch09.check_generate(one_short), 'block_size = 5', 'BOS does not count')
 
 
 @pytest.mark.parametrize('children, grads', [
@@ -80,7 +80,7 @@ def test_wrong_answers_are_not_told_the_answer():
                         'expected')
     no_wpe = lambda c: 2 * c.vocab_size * c.n_embd + c.n_layer * 12 * c.n_embd ** 2  # noqa: E731
     expected_not_stated(ch04.check_count_parameters(no_wpe), '4,064', '4064')
-    expected_not_stated(ch04.check_stable_softmax(lambda xs: [1 / len(xs)] * len(xs)), '0.0900', '0.6652')
-    expected_not_stated(ch07.check_smoothed(lambda vs, beta: [v * 0.9 for v in vs]), 'expected')
+    expected_not_stated(ch05.check_stable_softmax(lambda xs: [1 / len(xs)] * len(xs)), '0.0900', '0.6652')
+    expected_not_stated(ch08.check_smoothed(lambda vs, beta: [v * 0.9 for v in vs]), 'expected')
     uniform = lambda scores, t: [1 / len(scores)] * len(scores)  # noqa: E731
-    expected_not_stated(ch08.check_tempered_probs(uniform), '0.8668', 'exp(s / T - max)')
+    expected_not_stated(ch09.check_tempered_probs(uniform), '0.8668', 'exp(s / T - max)')

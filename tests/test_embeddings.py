@@ -6,8 +6,8 @@ from hypothesis import given, strategies as st
 
 from conftest import reference_setup
 from microgpt.autograd import Value
-from microgpt.embeddings import (GPTConfig, cross_entropy, embed, init_state_dict, linear, matrix,
-                                 parameters, softmax)
+from microgpt.embeddings import GPTConfig, embed, init_state_dict, linear, matrix, parameters
+from microgpt.loss import cross_entropy, softmax
 
 # Counted by hand: 2 * vocab * embd (wte, lm_head) + block * embd (wpe) + layers * 12 * embd ** 2.
 COUNTS = [(GPTConfig(), 4064),
@@ -153,9 +153,9 @@ def test_cross_entropy_is_minus_the_log_of_the_target_probability():
     assert cross_entropy([Value(100.0), Value(0.0)], 0).data < 1e-40
 
 
-# The bigram baseline of chapter 04, pure Python, against the NumPy engine's independent version.
+# The bigram baseline of chapter 05, pure Python, against the NumPy engine's independent version.
 def test_bigram_counts_count_each_pair_of_every_sequence():
-    from microgpt.embeddings import bigram_counts
+    from microgpt.loss import bigram_counts
     from microgpt.tokenizer import Tokenizer
     tok = Tokenizer(['a', 'b'])  # BOS is 2
     # 'ab' gives BOS a, a b, b BOS; 'b' gives BOS b, b BOS; 'bbbbb', cut to block size 3, BOS b, b b, b b.
@@ -164,7 +164,7 @@ def test_bigram_counts_count_each_pair_of_every_sequence():
 
 
 def test_bigram_probs_make_every_pair_possible_and_rows_add_up_to_one():
-    from microgpt.embeddings import bigram_probs
+    from microgpt.loss import bigram_probs
     counts = [[0, 3, 1], [2, 0, 0], [5, 5, 0]]
     probs = bigram_probs(counts)
     assert all(math.isclose(sum(row), 1) for row in probs)
@@ -175,7 +175,7 @@ def test_bigram_probs_make_every_pair_possible_and_rows_add_up_to_one():
 
 def test_bigram_baseline_matches_the_numpy_engine_on_the_held_out_split():
     np = pytest.importorskip('numpy')
-    from microgpt.embeddings import bigram_counts, bigram_loss, bigram_probs
+    from microgpt.loss import bigram_counts, bigram_loss, bigram_probs
     from microgpt.tokenizer import held_out_split
     _, docs, tok, config, _ = reference_setup()
     train_docs, val_docs = held_out_split(docs)
@@ -196,11 +196,11 @@ def test_bigram_baseline_matches_the_numpy_engine_on_the_held_out_split():
 
 
 def test_without_smoothing_a_held_out_pair_never_seen_in_training_makes_the_loss_infinite():
-    from microgpt.embeddings import bigram_counts, bigram_loss, bigram_probs
+    from microgpt.loss import bigram_counts, bigram_loss, bigram_probs
     from microgpt.tokenizer import held_out_split
     _, docs, tok, config, _ = reference_setup()
     train_docs, val_docs = held_out_split(docs)
     counts = bigram_counts(train_docs, tok, config.block_size)
-    with pytest.raises(ValueError):  # log(0): chapter 04's reason for adding one to every count
+    with pytest.raises(ValueError):  # log(0): chapter 05's reason for adding one to every count
         bigram_loss(bigram_probs(counts, smoothing=0), val_docs, tok, config.block_size)
     assert math.isfinite(bigram_loss(bigram_probs(counts), val_docs, tok, config.block_size))

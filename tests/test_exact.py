@@ -1,4 +1,4 @@
-"""microgpt.exact, the fixed-order arithmetic of chapter 09 (section 7), and the switch that puts it in the engine."""
+"""microgpt.exact, the fixed-order arithmetic of chapter 10 (section 7), and the switch that puts it in the engine."""
 import math
 import random
 

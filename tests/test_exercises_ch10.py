@@ -1,78 +1,81 @@
 """Chapter 10's checkers pass the reference solutions and fail wrong answers with a useful hint."""
-import math
-
+import numpy as np
 import pytest
 
 from conftest import hidden_solution
-from microgpt.helpers.exercises.ch10 import check_pooled_loss, check_reading_a_loss, check_warmup_then_decay
+from microgpt.helpers.exercises.ch10 import check_attention_loop, check_numerical_gradient
 
 
 def solution(name):
-    return hidden_solution('10_scale.ipynb', name)
+    return hidden_solution('10_efficiency.ipynb', name, {'np': np})
 
 
-def test_the_chapters_solution_passes():
-    assert repr(check_pooled_loss(solution('pooled_loss'))).startswith('Correct!')
+def loop_attention(causal=True, scaled=True):
+    def attention_loop(q, k, v):
+        out = np.zeros_like(q)
+        for t in range(len(q)):
+            end = t + 1 if causal else len(q)
+            scores = k[:end] @ q[t] / (q.shape[1] ** 0.5 if scaled else 1)
+            weights = np.exp(scores - scores.max())
+            out[t] = weights / weights.sum() @ v[:end]
+        return out
+    return attention_loop
 
 
-@pytest.mark.parametrize('wrong, words', [
-    (lambda losses, counts: sum(losses) / len(losses), ["mean of the names' losses", 'weigh each loss']),
-    (lambda losses, counts: sum(l * n for l, n in zip(losses, counts)) / len(losses), ['sum(counts)']),
-    (lambda losses, counts: sum(l * n for l, n in zip(losses, counts)), ['not the loss per predicted token']),
-    (lambda losses, counts: None, ['returned None', 'one number']),
-    (lambda losses, counts: losses[3], ['raised IndexError']),
-    ('pooled_loss', ['expected a function']),
+def test_the_chapters_solutions_pass():
+    assert check_attention_loop(solution('attention_loop'))
+    assert check_numerical_gradient(solution('numerical_gradient'))
+    assert repr(check_numerical_gradient(solution('numerical_gradient'))).startswith('Correct!')
+
+
+@pytest.mark.parametrize('answer, words', [
+    (loop_attention(causal=False), 'later positions'),
+    (loop_attention(scaled=False), 'not scaled'),
+    (lambda q, k, v: np.zeros_like(q), 'all zeros'),
+    (lambda q, k, v: None, 'return statement'),
+    (lambda q, k, v: q[:, :2], 'shape'),
+    (lambda q, k, v: v, 'position 0 is right'),
+    (lambda q, k, v: v + 1, 'already at position 0'),
+    (lambda q, k, v: q @ k, 'raised ValueError'),
+    (np.zeros(3), 'expected a function'),
 ])
-def test_wrong_answers_fail_with_a_hint(wrong, words):
-    verdict = check_pooled_loss(wrong)
+def test_wrong_attention_loops_fail_with_a_hint(answer, words):
+    verdict = check_attention_loop(answer)
     assert not verdict
-    assert 'Hint:' in repr(verdict)
-    for word in words:
-        assert word in repr(verdict), verdict
+    assert words in repr(verdict) and 'Hint:' in repr(verdict)
 
 
-def test_the_reading_a_loss_solution_passes():
-    perplexity = hidden_solution('10_scale.ipynb', 'perplexity', {'math': math})
-    bits = hidden_solution('10_scale.ipynb', 'bits_per_char', {'math': math})
-    assert repr(check_reading_a_loss(perplexity, bits)).startswith('Correct!')
+def measured(scale=1.0, restore=True, all_at_once=False, h=1e-5):
+    def numerical_gradient(f, x, h=h):
+        grad = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            if all_at_once:
+                up, down = f(x + h), f(x - h)
+            else:
+                x[i] = old + h
+                up = f(x)
+                x[i] = old - h
+                down = f(x)
+            if restore:
+                x[i] = old
+            grad[i] = scale * (up - down) / (2 * h)
+        return grad
+    return numerical_gradient
 
 
-@pytest.mark.parametrize('perplexity, bits, words', [
-    (lambda l: 2 ** l, lambda l: l / math.log(2), ['2 to the loss', 'raise e']),
-    (lambda l: math.exp(l), lambda l: l * math.log(2), ['multiplied by ln 2']),
-    (lambda l: math.exp(l), lambda l: l / math.log(10), ['bits_per_char', 'math.log(2)']),
-    (lambda l: ..., lambda l: l, ['return numbers']),
-    (None, lambda l: l, ['not a function']),
+@pytest.mark.parametrize('answer, words', [
+    (lambda f, x, h=1e-5: np.zeros_like(x), 'all zeros'),
+    (measured(scale=2.0), 'twice too large'),
+    (measured(restore=False), 'x is changed'),
+    (measured(all_at_once=True), 'the same'),
+    (measured(scale=-1.0), 'differs from the derivative'),
+    (lambda f, x, h=1e-5: None, 'return statement'),
+    (lambda f, x, h=1e-5: np.zeros(3), 'shape'),
+    (lambda f, x, h=1e-5: f(x[0]), 'shape'),
+    (lambda f: f, 'raised TypeError'),
 ])
-def test_reading_a_loss_mistakes_get_their_hint(perplexity, bits, words):
-    text = repr(check_reading_a_loss(perplexity, bits))
-    assert text.startswith('Not yet') and all(w in text for w in words), text
-
-
-def test_the_schedule_solution_passes():
-    schedule = hidden_solution('10_scale.ipynb', 'warmup_then_decay', {'math': math})
-    assert repr(check_warmup_then_decay(schedule)).startswith('Correct!')
-
-
-def _cosine(step, num_steps, lr, low=0.0):
-    return low + 0.5 * (1 + math.cos(math.pi * step / num_steps)) * (lr - low)
-
-
-@pytest.mark.parametrize('wrong, words', [
-    # the starter: warm-up, then the peak held
-    (lambda s, n, lr, w: lr * min(1, (s + 1) / w), ['does not stay at lr', 'half a cosine']),
-    (lambda s, n, lr, w: lr * s / w if s < w else _cosine(s - w, n - w, lr, lr / 10) if s < n else lr / 10,
-     ['would not move', '(step + 1) / warmup']),
-    (lambda s, n, lr, w: lr * (s + 1) / w if s < w else _cosine(s - w, n - w, lr) if s < n else lr / 10,
-     ['not to zero']),
-    (lambda s, n, lr, w: lr * (s + 1) / w if s < w else _cosine(s, n, lr) if s < n else lr / 10,
-     ['where the warm-up ends']),
-    (lambda s, n, lr, w: lr * (s + 1) / w if s < w else _cosine(s - w, n - w, lr, lr / 10),
-     ['climb back up']),
-    (lambda s, n, lr, w: 'fast', ['returned', 'one number']),
-    (lambda s, n, lr, w: 1 / (s - s), ['raised ZeroDivisionError']),
-    (0.7, ['expected a function']),
-])
-def test_schedule_mistakes_get_their_hint(wrong, words):
-    text = repr(check_warmup_then_decay(wrong))
-    assert text.startswith('Not yet') and all(w in text for w in words), text
+def test_wrong_numerical_gradients_fail_with_a_hint(answer, words):
+    verdict = check_numerical_gradient(answer)
+    assert not verdict
+    assert words in repr(verdict) and 'Hint:' in repr(verdict)

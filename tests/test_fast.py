@@ -24,7 +24,7 @@ CONFIGS = {
     'wider': GPTConfig(vocab_size=TOK.vocab_size, n_embd=24, n_head=6),
     'longer': GPTConfig(vocab_size=TOK.vocab_size, block_size=12),
 }
-# What the scalar engine prints for the reference run (chapter 07), at its checkpoints.
+# What the scalar engine prints for the reference run (chapter 08), at its checkpoints.
 REFERENCE = {1: 3.2999, 2: 3.2621, 3: 3.2570, 10: 3.2504, 50: 2.7801, 100: 2.1655, 250: 1.8760, 500: 1.9281}
 
 

@@ -22,25 +22,25 @@ TAUGHT = {
     '03_tokenizer': ['Dataset', 'Document', 'Token', 'Tokenizer', 'Vocabulary', 'Vocab Size', 'BOS', 'Sequence',
                      'Block Size'],
     '04_embeddings': ['Parameters', 'Hyperparameter', 'Weight Matrix', 'State Dict', 'Embedding', 'Embedding Table',
-                      'Position Embedding', 'Linear Layer', 'Dot Product', 'Logits', 'Softmax',
-                      'Probability Distribution', 'Cross-Entropy Loss'],
-    '05_attention': ['Attention', 'Query (Q)', 'Key (K)', 'Value (V)', 'Scaled Attention', 'Head',
+                      'Position Embedding', 'Linear Layer', 'Dot Product', 'Logits'],
+    '05_loss': ['Softmax', 'Probability Distribution', 'Cross-Entropy Loss'],
+    '06_attention': ['Attention', 'Query (Q)', 'Key (K)', 'Value (V)', 'Scaled Attention', 'Head',
                      'Multi-Head Attention', 'Output Projection', 'KV Cache', 'Causal Masking'],
-    '06_mlp': ['MLP', 'Activation Function', 'ReLU', 'Normalization', 'RMSNorm', 'Pre-normalization',
+    '07_mlp': ['MLP', 'Activation Function', 'ReLU', 'Normalization', 'RMSNorm', 'Pre-normalization',
                'Residual Connection', 'Layer', 'Transformer'],
-    '07_adam': ['Training', 'Training Step', 'Epoch', 'Cosine Decay', 'Momentum',
+    '08_adam': ['Training', 'Training Step', 'Epoch', 'Cosine Decay', 'Momentum',
                 'Exponential Moving Average', 'Adam', 'Bias Correction'],
-    '08_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature', 'Top-k', 'Top-p'],
-    '10_scale': ['Perplexity', 'Batch', 'Overfitting', 'Early Stopping', 'Weight Decay', 'Warm-up',
+    '09_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature', 'Top-k', 'Top-p'],
+    '11_scale': ['Perplexity', 'Batch', 'Overfitting', 'Early Stopping', 'Weight Decay', 'Warm-up',
                  'Gradient Clipping'],
-    '11_inside': ['Interpretability', 'Residual Stream', 'Attention Map', 'PCA', 'Power Iteration', 'Neuron',
+    '12_inside': ['Interpretability', 'Residual Stream', 'Attention Map', 'PCA', 'Power Iteration', 'Neuron',
                   'Ablation'],
-    '12_pytorch': ['Padding'],
+    '13_pytorch': ['Padding'],
 }
-# Loss is taught in chapter 01; chapter 04's cross-entropy loss teaches it again, by name.
+# Loss is taught in chapter 01; chapter 05's cross-entropy loss teaches it again, by name.
 TAUGHT_AS = {'Loss': ['Loss', 'Cross-Entropy Loss']}
 # Terms with a second sense, taught later: the entry links to each (first sense first).
-SECOND_SENSE = {'Epsilon': '06_mlp'}  # a nudge's size in 01; a guard against dividing by zero in 06 and 07
+SECOND_SENSE = {'Epsilon': '07_mlp'}  # a nudge's size in 01; a guard against dividing by zero in 07 and 08
 
 ENTRY = re.compile(r'^\*\*(?P<term>[^*]+)\*\*: (?P<definition>.+?) \((?P<links>\[.+\))\)$')
 LINK = re.compile(r'\[[^\]]+\]\((?P<nb>[\w.]+)\.ipynb#(?P<anchor>[^)]+)\)')

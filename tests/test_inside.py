@@ -154,7 +154,7 @@ def test_the_drawing_is_deterministic_and_follows_the_config():
     dot = architecture_dot(one)
     assert len(re.findall(r'head \d\\n', dot)) == 4 and 'layer 1' not in dot
     for shape in ['27 × 16 table', '8 × 16 table', '16 → 64', '64 → 16', '16 → 27', '27 logits',
-                  'chapter 04', 'chapter 05', 'chapter 06']:
+                  'chapter 04', 'chapter 05', 'chapter 06', 'chapter 07']:
         assert shape in dot, shape
     assert re.search(r'_h0 -> L0_wo \[label="?4"?\]', dot)  # a head's 4 numbers
     wide = architecture_dot(two)

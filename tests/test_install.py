@@ -39,10 +39,10 @@ def test_the_data_travel_with_the_package(installed, elsewhere):
 
 
 def test_a_chapter_alone_passes_nbval(installed, elsewhere):
-    shutil.copyfile(ROOT / 'chapters' / '08_sampling.ipynb', elsewhere / '08_sampling.ipynb')
+    shutil.copyfile(ROOT / 'chapters' / '09_sampling.ipynb', elsewhere / '09_sampling.ipynb')
     result = subprocess.run([installed, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--nbval',
                              '--nbval-current-env', f'--nbval-sanitize-with={ROOT / "chapters" / "sanitize.cfg"}',
-                             '08_sampling.ipynb'], cwd=elsewhere, capture_output=True, text=True, encoding='utf-8')
+                             '09_sampling.ipynb'], cwd=elsewhere, capture_output=True, text=True, encoding='utf-8')
     assert result.returncode == 0, result.stdout[-3000:]
 
 

@@ -57,7 +57,7 @@ def learner_env(tmp_path):
 
 
 def test_chapter_08_samples_from_the_shipped_model():
-    assert 'chapters/08_sampling.ipynb' in [p.relative_to(ROOT).as_posix() for p in chapters_reaching_user_state()]
+    assert 'chapters/09_sampling.ipynb' in [p.relative_to(ROOT).as_posix() for p in chapters_reaching_user_state()]
 
 
 @pytest.mark.slow

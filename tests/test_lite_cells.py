@@ -35,7 +35,7 @@ def test_the_set_up_cell_asks_for_what_the_chapter_imports():
     needs = {p.name: install_cell.cell_source(nbformat.read(p, as_version=4)).split('await setup(')[1].split(')')[0]
              for p in WITH_CODE}
     assert needs['02_autograd.ipynb'] == ''
-    assert "'numpy'" in needs['10_scale.ipynb'] and "'ipywidgets'" in needs['10_scale.ipynb']
+    assert "'numpy'" in needs['11_scale.ipynb'] and "'ipywidgets'" in needs['11_scale.ipynb']
     assert needs['01_derivatives.ipynb'] == "'matplotlib'"
     assert install_cell.PIP_TARGET == f'microgpt-course[kernel]=={install_cell.VERSION}'  # a release, pinned
     assert re.search(r'^version = "\d+\.\d+\.\d+"$', (ROOT / 'pyproject.toml').read_text(encoding='utf-8'), re.M)

@@ -1,11 +1,11 @@
-"""The whole GPT (chapter 06): its pieces, gradients, causality, errors and the reference numbers."""
+"""The whole GPT (chapter 07): its pieces, gradients, causality, errors and the reference numbers."""
 import random
 
 import pytest
 
 from microgpt.autograd import Value
-from microgpt.embeddings import (GPTConfig, cross_entropy, embed, init_state_dict, linear, matrix,
-                                 parameters)
+from microgpt.embeddings import GPTConfig, embed, init_state_dict, linear, matrix, parameters
+from microgpt.loss import cross_entropy
 from microgpt.model import gpt, kv_cache, mlp, rmsnorm
 from microgpt.optim import document_loss
 

@@ -1,10 +1,11 @@
-"""The optimizer and the training loop (microgpt/optim.py, built by chapters/07_adam.ipynb)."""
+"""The optimizer and the training loop (microgpt/optim.py, built by chapters/08_adam.ipynb)."""
 import random
 
 import pytest
 
 from microgpt.autograd import Value
-from microgpt.embeddings import GPTConfig, cross_entropy, init_state_dict, parameters
+from microgpt.embeddings import GPTConfig, init_state_dict, parameters
+from microgpt.loss import cross_entropy
 from microgpt.model import gpt, kv_cache
 from microgpt.floats import float_weights, gpt_floats, mean_loss
 from microgpt.optim import Adam, cosine_lr, document_loss, train, train_step

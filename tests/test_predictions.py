@@ -11,14 +11,14 @@ from conftest import notebook_cells
 CHAPTERS = Path(__file__).resolve().parent.parent / 'chapters'
 
 # A right guess for each prediction: the numbers and words the chapters' questions expect.
-RIGHT = {'5.1': 'more', '5.2': ([1, 0, 0, 0], [0.25] * 4), '5.3': (256, 'same'), '6.1': 'zeros', '6.2': (2, 4),
-         '7.1': 2.0, '7.2': 'quiet', '8.1': 1 / 27, '8.2': (8, 8), '8.3': 'greedy', '8.4': 18,
-         '9.1': 'v[0]', '9.2': 8128, '10.1': 2.75, '10.2': 11.96, '10.3': 3.946, '10.4': 0.04, '10.5': 0.6077,
-         '11.1': 'd', '12.1': (24, 17)}
-WRONG = {'5.1': 'less', '5.2': ([0.25] * 4, [1, 0, 0, 0]), '5.3': (128, 'changes'), '6.1': 'x',
-         '6.2': (4, 2), '7.1': 0.2, '7.2': 'crash', '8.1': 0.5, '8.2': (9, 10), '8.3': 'unchanged', '8.4': 5,
-         '9.1': 'the mean of v',
-         '9.2': 4064, '10.1': 2.5, '10.2': 27, '10.3': 16, '10.4': 0.01, '10.5': 0.35, '11.1': 's', '12.1': (17, 24)}
+RIGHT = {'5.1': 2.48, '6.1': 'more', '6.2': ([1, 0, 0, 0], [0.25] * 4), '6.3': (256, 'same'), '7.1': 'zeros', '7.2': (2, 4),
+         '8.1': 2.0, '8.2': 'quiet', '9.1': 1 / 27, '9.2': (8, 8), '9.3': 'greedy', '9.4': 18,
+         '10.1': 'v[0]', '10.2': 8128, '11.1': 2.75, '11.2': 11.96, '11.3': 3.946, '11.4': 0.04, '11.5': 0.6077,
+         '12.1': 'd', '13.1': (24, 17)}
+WRONG = {'5.1': 3.3, '6.1': 'less', '6.2': ([0.25] * 4, [1, 0, 0, 0]), '6.3': (128, 'changes'), '7.1': 'x',
+         '7.2': (4, 2), '8.1': 0.2, '8.2': 'crash', '9.1': 0.5, '9.2': (9, 10), '9.3': 'unchanged', '9.4': 5,
+         '10.1': 'the mean of v',
+         '10.2': 4064, '11.1': 2.5, '11.2': 27, '11.3': 16, '11.4': 0.01, '11.5': 0.35, '12.1': 's', '13.1': (17, 24)}
 
 
 def test_every_prediction_has_a_right_and_a_wrong_guess_here():
@@ -46,15 +46,15 @@ def test_a_right_guess_is_right_and_a_wrong_one_is_not(key, capsys):
 
 
 def test_close_is_told_apart_from_far(capsys):
-    reveal('9.2', 8000)
-    reveal('9.2', 100)
+    reveal('10.2', 8000)
+    reveal('10.2', 100)
     assert [line.rsplit(': ', 1)[1] for line in capsys.readouterr().out.splitlines()[::2]] == ['close.', 'far.']
 
 
 @pytest.mark.parametrize('guess', [256, (256,), ('many', 'same'), (np.ones(4), ...), 'two', None])
 def test_a_malformed_guess_gets_a_sentence_not_a_traceback(guess, capsys):
-    reveal('5.3', guess)
-    reveal('5.2', guess)
+    reveal('6.3', guess)
+    reveal('6.2', guess)
     out = capsys.readouterr().out
     assert 'Traceback' not in out and out.strip()
 
@@ -68,8 +68,8 @@ def predict_first_cells():
                 yield path.name, ''.join(cell['source']), cells[i + 1]
 
 
-def test_chapters_05_to_11_ask_for_predictions():
-    assert {name[:2] for name, _, _ in predict_first_cells()} >= {'05', '06', '07', '08', '09', '10', '11'}
+def test_chapters_05_to_13_ask_for_predictions():
+    assert {name[:2] for name, _, _ in predict_first_cells()} >= {f'{n:02}' for n in range(5, 14)}
 
 
 CELLS = list(predict_first_cells())

@@ -1,4 +1,5 @@
 """The learner's progress (microgpt/helpers/progress.py): kept by the checkers, shown by course.py progress."""
+import json
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from microgpt.helpers import progress
-from microgpt.helpers.exercises import ch05
+from microgpt.helpers.exercises import ch06
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,29 +20,29 @@ def folder(tmp_path, monkeypatch):
 
 
 def test_record_then_read(folder):
-    progress.record('ch05.check_query', False)
-    assert progress.load()['ch05.check_query']['solved'] is False
-    progress.record('ch05.check_query', True)
-    progress.record('ch05.check_query', False)  # a later miss does not undo a solved exercise
-    entry = progress.load()['ch05.check_query']
+    progress.record('ch06.check_query', False)
+    assert progress.load()['ch06.check_query']['solved'] is False
+    progress.record('ch06.check_query', True)
+    progress.record('ch06.check_query', False)  # a later miss does not undo a solved exercise
+    entry = progress.load()['ch06.check_query']
     assert entry['solved'] is True and len(entry['when']) == len('2026-01-31 12:00')
     assert [p.name for p in folder.iterdir()] == ['progress.json']  # written whole, no temporary left
 
 
 def test_reset_removes_the_file_and_says_so(folder):
-    progress.record('ch08.check_generate', True)
+    progress.record('ch09.check_generate', True)
     assert progress.reset() == f'Removed {folder / "progress.json"}: every exercise is unsolved again.'
     assert progress.load() == {}
     assert progress.reset().startswith('No progress to remove')
 
 
-@pytest.mark.parametrize('text', ['{"ch05.check_query": {"solv', '[1, 2]', '{"a": 3}'])
+@pytest.mark.parametrize('text', ['{"ch06.check_query": {"solv', '[1, 2]', '{"a": 3}'])
 def test_a_corrupt_file_is_a_one_line_note(folder, capsys, text):
     folder.mkdir()
     (folder / 'progress.json').write_text(text)
     assert progress.load() == {}
-    verdict = ch05.check_query([10.0, 10.0])  # the checker still answers, and its answer is kept
-    assert verdict.ok and progress.load()['ch05.check_query']['solved'] is True
+    verdict = ch06.check_query([10.0, 10.0])  # the checker still answers, and its answer is kept
+    assert verdict.ok and progress.load()['ch06.check_query']['solved'] is True
     out, err = capsys.readouterr()
     assert out.count('\n') == 2 and out.startswith('(Progress not kept:') and 'reset' in out and not err
 
@@ -50,7 +51,7 @@ def test_an_unwritable_folder_is_a_one_line_note(tmp_path, monkeypatch, capsys):
     blocker = tmp_path / 'a-file'
     blocker.write_text('')
     monkeypatch.setenv(progress.ENV, str(blocker / 'kept'))  # a folder inside a file cannot be made
-    verdict = ch05.check_query([10.0, 10.0])
+    verdict = ch06.check_query([10.0, 10.0])
     assert verdict.ok
     out, err = capsys.readouterr()
     assert out.count('\n') == 1 and out.startswith('(Progress not kept:') and not err
@@ -71,29 +72,51 @@ def test_the_tests_never_touch_the_real_file():
 
 
 def test_a_right_answer_is_recorded_and_a_wrong_one_too(folder):
-    ch05.check_cache_size(lambda config, n_tokens: n_tokens * config.n_embd)
-    ch05.check_query([10.0, 10.0])
+    ch06.check_cache_size(lambda config, n_tokens: n_tokens * config.n_embd)
+    ch06.check_query([10.0, 10.0])
     data = progress.load()
-    assert data['ch05.check_query']['solved'] is True
-    assert data['ch05.check_cache_size']['solved'] is False
+    assert data['ch06.check_query']['solved'] is True
+    assert data['ch06.check_cache_size']['solved'] is False
 
 
 def test_the_courses_own_solutions_do_not_count(folder):
     def solution_q():
-        return ch05.check_query([10.0, 10.0])
+        return ch06.check_query([10.0, 10.0])
 
-    code = compile('# A solution: both large and equal.\nch05.check_query([10.0, 10.0])\n',
+    code = compile('# A solution: both large and equal.\nch06.check_query([10.0, 10.0])\n',
                    str(folder.parent / 'cell.py'), 'exec')
     (folder.parent / 'cell.py').write_text('# A solution: both large and equal.\n')
     assert solution_q().ok
-    exec(code, {'ch05': ch05})
+    exec(code, {'ch06': ch06})
     assert progress.load() == {}
 
 
 def test_every_exercise_is_listed():
     found = progress.exercises()
-    assert list(found) == [f'{n:02}' for n in range(1, 13)]
-    assert found['05'] == ['ch05.check_query', 'ch05.check_causal_weights', 'ch05.check_cache_size']
+    assert list(found) == [f'{n:02}' for n in range(1, 14)]
+    assert found['06'] == ['ch06.check_query', 'ch06.check_causal_weights', 'ch06.check_cache_size']
+
+
+def test_a_progress_file_from_before_chapter_04_was_split_keeps_every_solved_exercise(folder):
+    # Chapter 04 was split in two, so chapters 05 to 12 became 06 to 13: their checkers' keys moved.
+    folder.mkdir()
+    (folder / progress.FILE).write_text(json.dumps({
+        'ch04.check_count_parameters': {'solved': True, 'when': '2026-11-01 10:00'},
+        'ch04.check_stable_softmax': {'solved': True, 'when': '2026-11-01 10:05'},
+        'ch05.check_query': {'solved': True, 'when': '2026-11-02 09:00'},
+        'ch06.check_query': {'solved': False, 'when': '2026-12-08 09:00'},  # tried again since: not solved
+        'ch12.check_pad': {'solved': False, 'when': '2026-11-03 09:00'}}))
+    data = progress.load()
+    assert data == {'ch04.check_count_parameters': {'solved': True, 'when': '2026-11-01 10:00'},
+                    'ch05.check_stable_softmax': {'solved': True, 'when': '2026-11-01 10:05'},
+                    'ch06.check_query': {'solved': True, 'when': '2026-11-02 09:00'},
+                    'ch13.check_pad': {'solved': False, 'when': '2026-11-03 09:00'}}
+    solved = progress.solved_per_chapter()
+    assert solved['04'] == (1, 1) and solved['05'] == (1, 2) and solved['06'][0] == 1
+    ch06.check_causal_weights(None)  # a new attempt rewrites the file under the new keys only
+    assert set(json.loads((folder / progress.FILE).read_text())) == {
+        'ch04.check_count_parameters', 'ch05.check_stable_softmax', 'ch06.check_query',
+        'ch06.check_causal_weights', 'ch13.check_pad'}
 
 
 def test_exercises_are_listed_in_the_order_their_chapter_sets_them():
@@ -115,13 +138,13 @@ def course(*args, env):
 
 
 def test_course_py_progress_prints_a_table_and_resets(folder):
-    ch05.check_query([10.0, 10.0])
-    ch05.check_cache_size(lambda config, n_tokens: 0)
+    ch06.check_query([10.0, 10.0])
+    ch06.check_cache_size(lambda config, n_tokens: 0)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     shown = course(env=env)
     assert shown.returncode == 0 and not shown.stderr
     lines = shown.stdout.splitlines()
-    chapter = lines.index('Chapter 05')
+    chapter = lines.index('Chapter 06')
     assert lines[chapter + 1].split()[:2] == ['query', 'solved']
     assert lines[chapter + 2].split() == ['causal_weights', 'not', 'tried']
     assert lines[chapter + 3].split()[:3] == ['cache_size', 'not', 'yet']
@@ -135,9 +158,9 @@ def test_course_py_progress_prints_a_table_and_resets(folder):
 def test_chapter_00_shows_none_yet_then_the_marked_map(folder, capsys):
     assert progress.show_progress() is None
     assert capsys.readouterr().out.startswith('No exercise solved yet')
-    ch05.check_query([10.0, 10.0])
+    ch06.check_query([10.0, 10.0])
     drawing = progress.show_progress()
-    assert 'chapter 05: 1 of 3 exercises solved' in capsys.readouterr().out
+    assert 'chapter 06: 1 of 3 exercises solved' in capsys.readouterr().out
     assert '1 of 3 solved' in drawing.svg and 'you solved' in drawing.alt
 
 
@@ -145,7 +168,7 @@ def test_whatever_goes_wrong_the_verdict_stands(folder, monkeypatch, capsys):
     def broken(data):
         raise RuntimeError('disk on fire')
     monkeypatch.setattr(progress, 'save', broken)
-    assert ch05.check_query([10.0, 10.0]).ok
+    assert ch06.check_query([10.0, 10.0]).ok
     assert capsys.readouterr().out == f'(Progress not kept: {folder} cannot be written (disk on fire))\n'
 
 
@@ -154,7 +177,7 @@ def test_in_a_browser_tab_without_its_drive_nothing_is_pretended(monkeypatch, ca
     monkeypatch.setattr(sys, 'platform', 'emscripten')
     if Path('/drive').is_dir():
         pytest.skip('this machine has a /drive folder')
-    progress.record('ch05.check_query', True)
+    progress.record('ch06.check_query', True)
     assert 'the browser storage (/drive) is not mounted here' in capsys.readouterr().out
     assert not Path('/drive').exists()
 

@@ -44,35 +44,37 @@ NOT_STATED = [
     re.compile(r'(?<![\d,.])(?:1[89]\d\d|20[0-3]\d)(?![\d,.]\d)'),      # a year (of a paper, a book)
 ]
 # Numbers stated without a cell printing them, by chapter: {number as written: the reason}.
-SIZE = "the model's size: chapters 04 and 06 print it"
-RUN = "the reference run's length, a definition (chapter 07 prints its losses at each checkpoint)"
+SIZE = "the model's size: chapters 04 and 07 print it"
+RUN = "the reference run's length, a definition (chapter 08 prints its losses at each checkpoint)"
 INIT = "the spread the weights are drawn with, a definition (init_state_dict's std)"
 REVIEWED = {
     '00_start_here': {'32,000': "the data set's size, rounded: chapter 03 prints it"},
-    '01_derivatives': {'1e-8': "Adam's epsilon, a definition: chapter 07's code",
+    '01_derivatives': {'1e-8': "Adam's epsilon, a definition: chapter 08's code",
                        '100': "the table's rows go down by factors of 100 in eps: 1e-01, 1e-03, 1e-05",
                        '10,000': 'from the printed central errors 1.0e-02 and 1.0e-06'},
     '02_autograd': {'1000': "CPython's recursion limit, a fact of the interpreter",
                     '3000': "Pyodide's recursion limit, a fact of the interpreter",
                     '60': "draw_graph's default max_nodes (microgpt/helpers/draw.py)"},
     '03_tokenizer': {'five to seven': 'read off the histogram of name lengths the cell above draws'},
-    '04_embeddings': {'65': "exercise 3's vocabulary, a definition (VOCAB_SIZE of its checker)"},
-    '05_attention': {'90': "the exercise's target, a definition (its checker tests it)",
+    '05_loss': {'65': "exercise 2's vocabulary, a definition (VOCAB_SIZE of its checker)", '4,064': SIZE,
+                '7': "a name's positions: wpe's touched 112 of 128 printed above are 7 rows of 16, and a "
+                     "name of 7 letters fills the block size of 8 predictions"},
+    '06_attention': {'90': "the exercise's target, a definition (its checker tests it)",
                      '0.02': INIT, '1000': 'an example input, math.exp(1000)', '500': RUN},
-    '06_mlp': {'0.02': INIT, '0.028': 'derived in the sentence: √2 × 0.02'},
-    '07_adam': {'4064': SIZE, '0.316': "the slider's notches: 10 ** -0.5 and 10 ** -0.25 (a log slider, step 0.25)",
+    '07_mlp': {'0.02': INIT, '0.028': 'derived in the sentence: √2 × 0.02'},
+    '08_adam': {'4064': SIZE, '0.316': "the slider's notches: 10 ** -0.5 and 10 ** -0.25 (a log slider, step 0.25)",
                 '0.562': "the slider's notches: 10 ** -0.5 and 10 ** -0.25 (a log slider, step 0.25)"},
-    '08_sampling': {'26': 'the letters of the alphabet: 27 tokens less BOS'},
-    '09_efficiency': {'1e-16': "one unit in the last place of a number near 1: a float's precision",
+    '09_sampling': {'26': 'the letters of the alphabet: 27 tokens less BOS'},
+    '10_efficiency': {'1e-16': "one unit in the last place of a number near 1: a float's precision",
                       '200': "the benchmark's target (SPEED_TARGET in benchmarks/bench_fast.py)"},
-    '10_scale': {'four or five': 'weights of about 0.02 rounded to six decimals: 0.0xxxxx',
+    '11_scale': {'four or five': 'weights of about 0.02 rounded to six decimals: 0.0xxxxx',
                  '0.02': INIT,
                  **dict.fromkeys(['12', '768', '1,024', '50,257', '124', '0.1', '2,000', '1.0'],
                                  "GPT-2's published shape (Radford et al. 2019) and nanoGPT's train.py defaults"),
                  '1e-3': 'a rule of thumb for the update / weights ratio (Karpathy, makemore part 3), not a result',
-                 '150': "the step the exercise asks about; the prediction's answer is measured by reveal('10.5')"},
-    '11_inside': {'4,064': SIZE, '500': RUN},
-    '12_pytorch': dict.fromkeys(['50,257', '1,024'], "GPT-2's published vocabulary and block size (Radford et al. 2019)"),
+                 '150': "the step the exercise asks about; the prediction's answer is measured by reveal('11.5')"},
+    '12_inside': {'4,064': SIZE, '500': RUN},
+    '13_pytorch': dict.fromkeys(['50,257', '1,024'], "GPT-2's published vocabulary and block size (Radford et al. 2019)"),
 }
 
 
@@ -175,10 +177,10 @@ def test_every_number_the_prose_states_is_printed_or_reviewed(path):
 
 
 def test_chapter_12_quotes_chapter_10s_held_out_losses_as_chapter_10_prints_them():
-    "Chapter 12 types in the two held-out losses of chapter 10's long runs (retraining them costs half a minute)."
-    quoted = next(c['source'] for c in cells(ROOT / 'chapters' / '12_pytorch.ipynb') if 'CHAPTER_10 = {' in c['source'])
+    "Chapter 13 types in the two held-out losses of chapter 11's long runs (retraining them costs half a minute)."
+    quoted = next(c['source'] for c in cells(ROOT / 'chapters' / '13_pytorch.ipynb') if 'CHAPTER_10 = {' in c['source'])
     small, large = re.findall(r"'(small|large) model, 3,000 steps': (\d\.\d{4})", quoted)
-    printed = '\n'.join(o.get('text', '') for c in cells(ROOT / 'chapters' / '10_scale.ipynb')
+    printed = '\n'.join(o.get('text', '') for c in cells(ROOT / 'chapters' / '11_scale.ipynb')
                         for o in c.get('outputs', []))
     for name, loss in (small, large):
-        assert re.search(rf'{name}: held-out {loss}, bigram', printed), f'chapter 10 no longer prints {name} {loss}'
+        assert re.search(rf'{name}: held-out {loss}, bigram', printed), f'chapter 11 no longer prints {name} {loss}'

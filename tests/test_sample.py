@@ -1,4 +1,4 @@
-"""Sampling (microgpt/sample.py, built by chapters/08_sampling.ipynb) and the sliders that show it."""
+"""Sampling (microgpt/sample.py, built by chapters/09_sampling.ipynb) and the sliders that show it."""
 import math
 import random
 import re
@@ -8,7 +8,8 @@ import pytest
 from conftest import ROOT
 from microgpt.autograd import Value
 from microgpt.helpers.checkpoint import load_checkpoint
-from microgpt.embeddings import GPTConfig, init_state_dict, softmax
+from microgpt.embeddings import GPTConfig, init_state_dict
+from microgpt.loss import softmax
 from microgpt.model import gpt, kv_cache
 from microgpt.sample import check_temperature, keep_top_k, keep_top_p, next_token_probs, sample
 from microgpt.tokenizer import Tokenizer

@@ -1,4 +1,4 @@
-"""Training and evaluating at scale (microgpt/scale.py, built by chapters/10_scale.ipynb)."""
+"""Training and evaluating at scale (microgpt/scale.py, built by chapters/11_scale.ipynb)."""
 import itertools
 import math
 import random
@@ -33,7 +33,7 @@ def test_mean_loss_is_the_per_token_loss_of_the_forward_pass():
 
 
 def test_both_engines_measure_the_same_held_out_loss():
-    "Chapter 07 (scalar model, plain floats) and chapter 10 (fast engine) print one measure, per predicted token."
+    "Chapter 08 (scalar model, plain floats) and chapter 11 (fast engine) print one measure, per predicted token."
     ckpt = load_checkpoint()
     _, held_out = split()
     some = held_out[:40]  # names of every length: a long one counts for more than a short one

@@ -139,13 +139,13 @@ def course_module():
     return module
 
 
-@pytest.mark.parametrize('name', ['../*', '*', '08_sampling/../..', ''])
+@pytest.mark.parametrize('name', ['../*', '*', '09_sampling/../..', ''])
 def test_a_chapter_name_that_is_no_chapter_is_one_line(name, monkeypatch):
     course = course_module()
     monkeypatch.setattr(course, 'env_python', lambda: pytest.fail('set up the environment for a bad name'))
     with pytest.raises(SystemExit) as stop:
         course.slides([name])
-    assert str(stop.value).startswith('Say which chapter to present, e.g. `python3 course.py slides 08_sampling`')
+    assert str(stop.value).startswith('Say which chapter to present, e.g. `python3 course.py slides 09_sampling`')
 
 
 @pytest.mark.parametrize('command, args', [('lab', []), ('slides', ['08'])])
@@ -171,8 +171,8 @@ def test_course_py_slides_presents_with_those_settings(monkeypatch):
     monkeypatch.setattr(course, 'env_python', lambda: 'python')
     started = {}
     monkeypatch.setattr(course, 'serve', lambda cmd, env=None: started.update(cmd=cmd, env=env))
-    course.slides(['08'])
-    assert '--LabApp.default_url=/rise/chapters/08_sampling.ipynb' in started['cmd']
+    course.slides(['09'])
+    assert '--LabApp.default_url=/rise/chapters/09_sampling.ipynb' in started['cmd']
     folder = Path(started['env']['JUPYTERLAB_SETTINGS_DIR'])
     assert json.loads((folder / '@jupyterlab' / 'docmanager-extension' / 'plugin.jupyterlab-settings').read_text()) \
         == {'autosave': False}

@@ -1,7 +1,7 @@
 """Write microgpt/ from the chapters: `python3 course.py export [NOTEBOOK ...]`.
 
 nbdev's exporter, with one change. A chapter builds its own module (`#| default_exp`) and may build
-another one (`#| export name`, as chapter 07 builds `floats` beside `optim`). nbdev appends such cells
+another one (`#| export name`, as chapter 08 builds `floats` beside `optim`). nbdev appends such cells
 to a file an earlier export made, so a second export would repeat them; here every module a chapter
 builds is written afresh. tests/test_package_matches_chapters.py checks that no two chapters build
 the same module, and that the committed package is what this writes.

@@ -1,7 +1,7 @@
 """Slides from the chapters themselves: RISE slide metadata derived from a notebook's structure.
 
     python3 course.py slides --write          # (re)write the metadata of every chapter
-    python3 course.py slides 08_sampling      # present a chapter as slides in the browser
+    python3 course.py slides 09_sampling      # present a chapter as slides in the browser
 
 A markdown cell with a heading starts a slide (`#` and `##` a new slide, `###` and deeper a
 sub-slide below it).

@@ -22,7 +22,7 @@ SOLUTION_COMMENT = re.compile(r'#\s*(a |reference )?solution\b', re.IGNORECASE)
 SUMMARY = '<details><summary>A solution (open it once you have tried)</summary>'
 # A cell that only announces the solution below it ("A solution (click the bar to open it):").
 LEAD_IN = re.compile(r'^A (reference )?solution\b[^\n]*:$')
-# A closed block of hints before the code, as in chapter 05: its prose goes in with the code.
+# A closed block of hints before the code, as in chapter 06: its prose goes in with the code.
 HINT = re.compile(r'^<details><summary>[^<]*</summary>\s*(?P<prose>.*?)\s*</details>$', re.S)
 
 

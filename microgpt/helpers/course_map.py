@@ -18,14 +18,15 @@ CHAPTERS = [
     ('02_autograd', 'Autograd', 'autograd', ['01_derivatives']),
     ('03_tokenizer', 'Tokenizer', 'tokenizer', []),
     ('04_embeddings', 'Embeddings', 'embeddings', ['02_autograd', '03_tokenizer']),
-    ('05_attention', 'Attention', 'attention', ['04_embeddings']),
-    ('06_mlp', 'MLP and the whole GPT', 'model', ['05_attention']),
-    ('07_adam', 'Adam and training', 'optim', ['06_mlp']),
-    ('08_sampling', 'Sampling', 'sample', ['07_adam']),
-    ('09_efficiency', 'Efficiency', 'fast', ['08_sampling']),
-    ('10_scale', 'Training at scale', 'scale', ['09_efficiency']),
-    ('11_inside', 'Inside the trained model', 'inside', ['08_sampling']),
-    ('12_pytorch', 'The same GPT in PyTorch', 'torch_gpt', ['10_scale']),
+    ('05_loss', 'Softmax and the loss', 'loss', ['04_embeddings']),
+    ('06_attention', 'Attention', 'attention', ['05_loss']),
+    ('07_mlp', 'MLP and the whole GPT', 'model', ['06_attention']),
+    ('08_adam', 'Adam and training', 'optim', ['07_mlp']),
+    ('09_sampling', 'Sampling', 'sample', ['08_adam']),
+    ('10_efficiency', 'Efficiency', 'fast', ['09_sampling']),
+    ('11_scale', 'Training at scale', 'scale', ['10_efficiency']),
+    ('12_inside', 'Inside the trained model', 'inside', ['09_sampling']),
+    ('13_pytorch', 'The same GPT in PyTorch', 'torch_gpt', ['11_scale']),
 ]
 
 

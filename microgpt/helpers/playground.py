@@ -3,7 +3,7 @@
 Three things an instructor shows, each on a tab of its own so that it fits a 1024x768 projector:
 
 - `temperature`: a slider; the page lists the 20 names the shipped model writes at that temperature
-  (exactly `names_at_temperature(..., num_samples=20, seed=0)`, as chapter 08's slider).
+  (exactly `names_at_temperature(..., num_samples=20, seed=0)`, as chapter 09's slider).
 - `learning rate`: a slider; the page retrains the model from scratch with the fast NumPy engine
   (the reference recipe, 500 steps, at that peak learning rate) and draws its loss against the
   reference run's (learning rate 0.01, which ends at 1.9281).

@@ -97,7 +97,7 @@ class PathsPicture:
 
 
 class LossCurvePicture:
-    "Chapter 10's slider: a training run's loss, smoothed over `window` steps, at one learning rate."
+    "Chapter 11's slider: a training run's loss, smoothed over `window` steps, at one learning rate."
 
     def __init__(self, window=20):
         import matplotlib.pyplot as plt

@@ -1,17 +1,17 @@
-"""Sliders for chapters 07, 08 and 10 (ipywidgets and matplotlib: the edge of the package, not the core).
+"""Sliders for chapters 08, 09 and 11 (ipywidgets and matplotlib: the edge of the package, not the core).
 
 The contract these widgets keep, which the browser tests rely on:
 
-- `learning_rate_slider(paths, loss)` (chapter 07) shows an ipywidgets slider whose description is
+- `learning_rate_slider(paths, loss)` (chapter 08) shows an ipywidgets slider whose description is
   exactly `learning rate`. Moving it redraws a matplotlib picture (the loss picture: the paths of the
   optimizers on the loss surface, and their loss step by step) within 2 s.
-- `temperature_slider(state_dict, config, tokenizer, docs)` (chapter 08) shows an ipywidgets slider
+- `temperature_slider(state_dict, config, tokenizer, docs)` (chapter 09) shows an ipywidgets slider
   whose description is exactly `temperature`, on the grid 0.0, 0.1, ..., 2.0. Moving it redraws,
   within 100 ms, the next-token distribution (a bar chart) and a batch of names as text, one per
   line; names that exist in the data set carry a trailing `*` (a legend says so), and a line such as
   `new names: 14 of 20 (70%)` gives the share of new ones. Every grid value is computed before the
   slider is shown, so a move only swaps prepared pictures and text.
-- `fast_learning_rate_slider(retrain)` (chapter 10) shows a slider described `learning rate (fast)`;
+- `fast_learning_rate_slider(retrain)` (chapter 11) shows a slider described `learning rate (fast)`;
   moving it retrains (`retrain(lr)` returns the losses step by step) and redraws the loss curve.
 - Where widgets cannot run (a notebook JupyterLab does not trust yet, a static viewer), each slider
   shows a line saying to run its cell instead of the widget's text.
@@ -32,7 +32,7 @@ from ..sample import next_token_probs
 TEMPERATURES = [round(0.1 * i, 1) for i in range(21)]  # the slider's grid: 0.0 to 2.0
 
 
-# Sampling needs no gradients: the slider's many names come from the float engine (chapter 07's
+# Sampling needs no gradients: the slider's many names come from the float engine (chapter 08's
 # microgpt/floats.py), which gives gpt()'s logits to the last bit, so they equal sample()'s.
 
 def names_at_temperature(state_dict, config, tokenizer, temperature, num_samples=20, seed=0):
@@ -176,7 +176,7 @@ def learning_rate_slider(paths, loss, value=0.1):
 
 
 def fast_learning_rate_slider(retrain, value=1e-2):
-    """Chapter 10's slider, from 1e-4 to 1: `retrain(lr)` trains the model again at that peak
+    """Chapter 11's slider, from 1e-4 to 1: `retrain(lr)` trains the model again at that peak
     learning rate and returns its losses; the picture shows their curve. Each is kept once drawn."""
     import ipywidgets as widgets
     image, cache, picture = picture_place(), {}, LossCurvePicture()

@@ -75,7 +75,7 @@ def closed_solutions_shown(nb, name):
 
 
 @pytest.mark.parametrize('name, drawings, solutions', [('00_start_here.ipynb', 1, 0), ('02_autograd.ipynb', 1, 2),
-                                                       ('06_mlp.ipynb', 1, 2)])
+                                                       ('07_mlp.ipynb', 1, 2)])
 def test_first_view_shows_the_drawings_and_fits_every_theme_and_size(name, drawings, solutions, runs):
     """Before anything runs: the stored drawings show as pictures, solutions stay closed, and no
     output is wider than its area in either theme at either window size (one page, its theme and size
@@ -114,16 +114,16 @@ def test_first_view_shows_the_drawings_and_fits_every_theme_and_size(name, drawi
 
 def test_a_glossary_link_lands_on_its_heading_at_the_first_click(runs):
     # A page of its own, where the chapter opens fresh from the link, as it does for a learner who
-    # has not opened it yet. (In the shared page another test may have left chapter 07 open and run;
+    # has not opened it yet. (In the shared page another test may have left chapter 08 open and run;
     # JupyterLab then may stop a cell short or past the target: a limit of its windowed notebook.)
     nb = Notebook(runs.browser, runs.lab, ROOT, ROOT / 'chapters' / '99_glossary.ipynb', viewport=SIZES[0])
-    target = ROOT / 'chapters' / '07_adam.ipynb'
+    target = ROOT / 'chapters' / '08_adam.ipynb'
     try:
         nb.open()
         scroll_through(nb)
-        link = nb.page.locator('.jp-MarkdownCell a[href*="07_adam.ipynb"]').first
+        link = nb.page.locator('.jp-MarkdownCell a[href*="08_adam.ipynb"]').first
         href = link.get_attribute('href')
-        named = link.text_content().split('·', 1)[1].strip()  # "07 · Adam": the heading it names
+        named = link.text_content().split('·', 1)[1].strip()  # "08 · Adam": the heading it names
         link.click()
         heading = nb.page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell h1, '
                                   '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell h2, '

@@ -49,7 +49,7 @@ def test_learning_rate_slider_redraws_the_loss_picture(prefix, description, runs
 
 @functools.lru_cache(maxsize=None)
 def expected_names(temperature):
-    "What chapter 08's slider must show at `temperature`: the names and which are already in the data."
+    "What chapter 09's slider must show at `temperature`: the names and which are already in the data."
     from microgpt.helpers.checkpoint import load_checkpoint
     from microgpt.helpers.widgets import names_at_temperature
     ckpt = load_checkpoint(ROOT / 'data' / 'checkpoint.json')

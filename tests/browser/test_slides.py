@@ -1,10 +1,10 @@
 """A chapter as slides (RISE), presented as an instructor does on a 1024x768 projector.
 
-The test opens chapter 08 at RISE's URL with the settings `course.py slides` presents with, checks
+The test opens chapter 09 at RISE's URL with the settings `course.py slides` presents with, checks
 that the widget manager loaded (the trouble of jupyterlab-contrib/rise issue 119), then walks
 through the chapter with the keyboard only: the down arrow selects the next cell (the slides
 follow it) and Shift+Enter runs a code cell where it is, on its own slide. Every cell runs, each
-step is screenshotted to test-artifacts/browser/slides-08_sampling-*.png, and no slide may reach
+step is screenshotted to test-artifacts/browser/slides-09_sampling-*.png, and no slide may reach
 past the screen's edges (a folded solution's first line included). The temperature slider must
 show on its cell's slide when run, and moving it must show the names the model gives. Then the
 left arrow, Home and End must move between slides, also after a click into a cell and Escape.
@@ -170,7 +170,7 @@ def look_at_slide(page, seen):
     now = page.evaluate(PRESENT_JS)
     slide = re.sub(r'[^a-z0-9-]+', '_', now['hash'].strip('#/').split('/')[0])
     seen.add(slide)
-    page.screenshot(path=str(ARTIFACTS / f'slides-08_sampling-{slide}.png'))
+    page.screenshot(path=str(ARTIFACTS / f'slides-09_sampling-{slide}.png'))
     found = []
     if now['right'] > SCREEN['width'] + 1:
         found.append(f'{now["hash"]}: it reaches {now["right"]:.0f} px, past the right edge')
@@ -224,7 +224,7 @@ def move_temperature_slider(page, shots):
         wrapping = page.evaluate('''(s) => { const pre = s.closest('.jp-Cell').querySelector('.widget-html-content pre');
             const style = getComputedStyle(pre); return [style.wordBreak, style.overflowWrap]; }''', slider.element_handle())
         assert wrapping == ['normal', 'normal'], f'slides: the names may wrap mid-word (word-break, overflow-wrap: {wrapping})'
-        page.screenshot(path=str(shots / f'slides-08_sampling-temperature-{value}.png'))
+        page.screenshot(path=str(shots / f'slides-09_sampling-temperature-{value}.png'))
         seen[value] = output_text(slider)
     low, high = seen
     assert seen[low] != seen[high], 'slides: the slider showed the same at two temperatures'
@@ -233,7 +233,7 @@ def move_temperature_slider(page, shots):
 def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
     path = next((p for p in CHAPTERS if p.name.startswith('08_')), None)
     if path is None:
-        pytest.skip('no chapter 08')
+        pytest.skip('no chapter 09')
     before, cells = path.read_bytes(), nbformat.read(path, as_version=4).cells
     status_before = subprocess.run(['git', 'status', '--porcelain', '--', str(path)], cwd=ROOT,
                                    capture_output=True, text=True).stdout  # a checkout being edited may differ
@@ -264,13 +264,13 @@ def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
             overflows += look_at_slide(page, seen)
             if 'temperature_slider(' in ''.join(cell['source']):
                 page.wait_for_function(f'() => ({PRESENT_JS})().sliders > 0', timeout=UI_TIMEOUT * 1000)
-                page.screenshot(path=str(ARTIFACTS / 'slides-08_sampling-slider-where-it-ran.png'))
+                page.screenshot(path=str(ARTIFACTS / 'slides-09_sampling-slider-where-it-ran.png'))
                 move_temperature_slider(page, ARTIFACTS)
                 # Off the slider, whose handle takes the arrow keys: a click on the cell's prompt selects the cell.
                 page.click(f'.reveal section.present .jp-Cell[data-windowed-list-index="{active_cell(page)}"] '
                            '.jp-InputPrompt')
                 slider_moved = True
-        assert slider_moved, 'slides: the temperature slider never appeared on a slide while presenting chapter 08'
+        assert slider_moved, 'slides: the temperature slider never appeared on a slide while presenting chapter 09'
         shown = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.innerText)")
         assert not [t for t in shown if 'Traceback' in t], 'slides: a cell shows an error'
         if overflows:

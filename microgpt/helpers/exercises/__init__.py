@@ -29,7 +29,7 @@ def failed(problem, hint):
 
 
 def _learners_exercise():
-    """'ch05.check_query' when the verdict comes from a checker that the learner's code called;
+    """'ch06.check_query' when the verdict comes from a checker that the learner's code called;
     None for the course's own reference solutions, which must not count as the learner's."""
     frame, exercise = sys._getframe(2), None
     while frame and frame.f_globals.get('__name__', '').startswith(__name__):

@@ -1,158 +1,145 @@
-"""Checkers for the exercises of chapter 06 (MLP, normalization, residuals, the whole GPT)."""
+"""Checkers for the exercises of chapter 06 (attention)."""
+import math
 import random
+from numbers import Real
 
-from ...attention import attention
 from ...autograd import Value
-from ...embeddings import GPTConfig, init_state_dict, matrix, parameters
-from ...model import mlp, rmsnorm
+from ...attention import attention_weights
+from ...embeddings import GPTConfig
 from . import failed, guarded, passed
 
-
-def _add(a, b):
-    return [ai + bi for ai, bi in zip(a, b)]
-
-
-def reference_layer(x, state_dict, layer, keys, values, n_head):
-    "One layer as gpt() runs it: attention, then the MLP, each on a normalized copy and each added."
-    x = _add(attention(rmsnorm(x), state_dict, layer, keys, values, n_head), x)
-    return _add(mlp(rmsnorm(x), state_dict, layer), x)
+# The keys of the chapter's worked example: exercise 5.1 asks for a query that picks the third.
+TOY_KEYS = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
 
 
-# Layers with one typical slip each, and what to say when an answer matches one of them.
-def _no_attention_residual(x, sd, layer, keys, values, n_head):
-    x = attention(rmsnorm(x), sd, layer, keys, values, n_head)
-    return _add(mlp(rmsnorm(x), sd, layer), x)
+def toy_weights(q):
+    "The attention weights of query q over TOY_KEYS, as plain numbers."
+    keys = [[Value(k) for k in key] for key in TOY_KEYS]
+    return [w.data for w in attention_weights([Value(x) for x in q], keys)]
 
 
-def _no_mlp_residual(x, sd, layer, keys, values, n_head):
-    x = _add(attention(rmsnorm(x), sd, layer, keys, values, n_head), x)
-    return mlp(rmsnorm(x), sd, layer)
+@guarded
+def check_query(q):
+    "Exercise 5.1: a query q (two numbers) that puts at least 90% of the weight on the third toy key."
+    if (not isinstance(q, (list, tuple)) or len(q) != 2
+            or not all(isinstance(x, Real) and not isinstance(x, bool) for x in q)):
+        return failed(f'q should be a list of two numbers, got {q!r}', 'write it like q = [1.0, 2.0]')
+    weights = toy_weights(q)
+    shown = ', '.join(f'{w:.3f}' for w in weights)
+    if weights[2] >= 0.9:
+        return passed(f'the weights are [{shown}]: {weights[2]:.1%} on the third key.')
+    if weights[2] < max(weights[:2]) + 1e-9:  # [10, 0] ties keys 1 and 3
+        beaten = 'beats' if weights[2] < max(weights[:2]) - 1e-9 else 'ties with'
+        return failed(f'the weights are [{shown}]: another key {beaten} the third one.',
+                      'the scores are q[0], q[1] and q[0] + q[1] (before scaling): '
+                      'make both entries positive, so that the third key scores highest.')
+    return failed(f'the weights are [{shown}]: the third key wins, but with only {weights[2]:.0%}.',
+                  'softmax sharpens as the scores move apart: make q longer (try multiplying it by 10).')
 
 
-def _post_norm(x, sd, layer, keys, values, n_head):
-    x = rmsnorm(_add(attention(x, sd, layer, keys, values, n_head), x))
-    return rmsnorm(_add(mlp(x, sd, layer), x))
+def reference_causal_weights(scores):
+    "Row i: softmax over scores[i][0..i]; positions after i get weight 0."
+    out = []
+    for i, row in enumerate(scores):
+        seen = row[:i + 1]
+        top = max(seen)
+        exps = [math.exp(s - top) for s in seen]
+        out.append([e / sum(exps) for e in exps] + [0.0] * (len(row) - i - 1))
+    return out
 
 
-def _norm_the_stream(x, sd, layer, keys, values, n_head):
-    x = rmsnorm(x)
-    x = rmsnorm(_add(attention(x, sd, layer, keys, values, n_head), x))
-    return _add(mlp(x, sd, layer), x)
-
-
-def _no_norm(x, sd, layer, keys, values, n_head):
-    x = _add(attention(x, sd, layer, keys, values, n_head), x)
-    return _add(mlp(x, sd, layer), x)
-
-
-def _mlp_first(x, sd, layer, keys, values, n_head):
-    x = _add(mlp(rmsnorm(x), sd, layer), x)
-    return _add(attention(rmsnorm(x), sd, layer, keys, values, n_head), x)
-
-
-SLIPS = [
-    (_no_attention_residual, 'the attention block replaces x instead of adding to it.',
-     'x = [a + xi for a, xi in zip(attention_output, x)]: add, don\'t replace.'),
-    (_no_mlp_residual, 'the MLP block replaces x instead of adding to it.',
-     'return the MLP output added to x, element by element.'),
-    (_post_norm, 'you normalize after adding (post-normalization).',
-     'normalize the *input* of each block: attention(rmsnorm(x), ...) and mlp(rmsnorm(x), ...).'),
-    (_norm_the_stream, 'you normalize x itself, so the residual adds to the normalized vector.',
-     'give each block a normalized copy, rmsnorm(x), but add its output to the original x.'),
-    (_no_norm, 'the blocks see x without normalization.', 'pass rmsnorm(x) to attention and to mlp.'),
-    (_mlp_first, 'the MLP runs before attention.', 'attention first (gather from the past), then the MLP.'),
-]
-
-
-def _layer_inputs():
-    "A tiny model whose every weight is non-zero, and three input vectors not yet normalized."
-    config = GPTConfig(vocab_size=5, n_embd=8, n_head=2, n_layer=1, block_size=4)
-    rng = random.Random(6)
-    sd = init_state_dict(config, rng, std=0.5)
-    sd['layer0.attn_wo'] = matrix(8, 8, rng, 0.5)  # the recipe starts these at zero, which would
-    sd['layer0.mlp_fc2'] = matrix(8, 32, rng, 0.5)  # hide whether an output is added or not
-    xs = [[Value(rng.gauss(0, 3)) for _ in range(8)] for _ in range(3)]
-    return config, sd, xs
-
-
-class CacheMisuse(Exception):
-    "The layer under test did not add exactly one key and one value per position."
-
-
-def _run(layer_fn, config, sd, xs, check_cache=False):
-    "Feed the inputs through layer_fn one position at a time with one cache; the outputs as numbers."
-    keys, values, outs = [], [], []
-    for pos, x in enumerate(xs):
-        out = layer_fn(x, sd, 0, keys, values, config.n_head)
-        if check_cache and (len(keys) != pos + 1 or len(values) != pos + 1):
-            raise CacheMisuse(f'after position {pos} the cache holds {len(keys)} keys and {len(values)} '
-                              f'values, but it should hold {pos + 1} of each')
-        outs.append([float(getattr(o, 'data', o)) for o in out])
-    return outs
+def _softmax_rows(scores, keep):
+    "Softmax of each row over the positions j where keep(i, j); the others get 0."
+    out = []
+    for i, row in enumerate(scores):
+        exps = [math.exp(s) if keep(i, j) else 0.0 for j, s in enumerate(row)]
+        out.append([e / sum(exps) for e in exps] if sum(exps) else [float('nan')] * len(row))
+    return out
 
 
 def _close(a, b, tol=1e-9):
-    return len(a) == len(b) and all(len(ra) == len(rb) and all(abs(x - y) <= tol for x, y in zip(ra, rb))
-                                    for ra, rb in zip(a, b))
+    return all(len(ra) == len(rb) and all(abs(x - y) <= tol for x, y in zip(ra, rb)) for ra, rb in zip(a, b))
 
 
 @guarded
-def check_layer(fn):
-    "Exercise 6.1: fn(x, state_dict, layer, keys, values, n_head) runs one transformer layer."
-    config, sd, xs = _layer_inputs()
+def check_causal_weights(fn):
+    "Exercise 5.2: fn(scores) masks a square table of scores causally and softmaxes each row."
+    rng = random.Random(5)
+    scores = [[round(rng.uniform(-2, 2), 2) for _ in range(5)] for _ in range(5)]
     try:
-        got = _run(fn, config, sd, xs, check_cache=True)
-    except CacheMisuse as e:
-        return failed(str(e), 'call attention exactly once per position, passing it the keys and values you were given.')
+        got = fn([row[:] for row in scores])
     except Exception as e:
-        return failed(f'your layer raised {type(e).__name__}: {e}',
-                      'use attention(...), mlp(x, state_dict, layer) and rmsnorm(x) from this chapter.')
-    if _close(got, _run(reference_layer, config, sd, xs)):
-        return passed('attention then MLP, each with pre-normalization and a residual connection.')
-    for slip, problem, hint in SLIPS:
-        if _close(got, _run(slip, config, sd, xs)):
-            return failed(problem, hint)
-    return failed('the output differs from the layer in gpt().',
-                  'two steps: x = x + attention(rmsnorm(x), ...), then x = x + mlp(rmsnorm(x), ...).')
+        return failed(f'your function raised {type(e).__name__}: {e}',
+                      'it receives a list of rows of plain numbers; use math.exp, not Value methods.')
+    try:
+        got = [[float(getattr(w, 'data', w)) for w in row] for row in got]
+    except TypeError:
+        return failed(f'your function returned {got!r}', 'return a list of rows, each a list of numbers.')
+    if len(got) != len(scores) or any(len(row) != len(scores) for row in got):
+        return failed(f'the result should be {len(scores)} rows of {len(scores)} numbers',
+                      'keep the zeros for the masked positions, so that every row is as long as the input.')
+    if _close(got, reference_causal_weights(scores)):
+        return _check_large_scores(fn)
+    if _close(got, _softmax_rows(scores, lambda i, j: True)):
+        return failed('each row is a softmax over all positions, the future included.',
+                      'before the softmax, drop (or set to -inf) every score with j > i.')
+    if _close(got, _softmax_rows(scores, lambda i, j: j >= i)):
+        return failed('row i attends to positions i, i+1, ...: the mask is flipped.',
+                      'row i is the query at position i; it may look at columns j <= i only.')
+    if _close(got, _softmax_rows(scores, lambda i, j: j < i)):
+        return failed('a position never attends to itself.', 'keep the diagonal: row i may look at columns 0..i, i included.')
+    ahead = [(i, j) for i, row in enumerate(got) for j, w in enumerate(row) if j > i and w != 0]
+    if ahead:
+        i, j = ahead[0]
+        return failed(f'row {i} gives weight to position {j}, which comes later.',
+                      'row i may look at columns 0..i only: mask every score with j > i.')
+    if any(abs(sum(row) - 1) > 1e-6 for row in got):
+        return failed('not every row sums to 1.', 'apply softmax to each row (after masking), so its weights add up to 1.')
+    return failed('the weights differ from a softmax over the allowed scores.',
+                  'for row i: take exp of scores[i][0..i], divide each by their sum, then pad with zeros.')
 
 
-def _parts(c):
-    "The model's weight matrices in groups, and how many numbers each group holds."
-    return {'the token embedding wte (vocab_size x n_embd)': c.vocab_size * c.n_embd,
-            'the position embedding wpe (block_size x n_embd)': c.block_size * c.n_embd,
-            'the language-model head lm_head (vocab_size x n_embd)': c.vocab_size * c.n_embd,
-            'the attention weights (4 matrices n_embd x n_embd per layer)': 4 * c.n_layer * c.n_embd ** 2,
-            'the MLP weights (2 matrices 4*n_embd x n_embd per layer)': 8 * c.n_layer * c.n_embd ** 2}
+def _check_large_scores(fn):
+    "Scores in the hundreds, as a trained model can give: exp() of them overflows unless the max is subtracted."
+    scores = [[1000.0, 990.0, 1010.0], [-1000.0, -999.0, 0.0], [500.0, 501.0, 502.0]]
+    try:
+        got = [[float(getattr(w, 'data', w)) for w in row] for row in fn([row[:] for row in scores])]
+    except (OverflowError, ZeroDivisionError) as e:
+        return failed(f'with scores as large as 1000 your function raised {type(e).__name__}: {e}',
+                      "subtract the largest allowed score of each row before math.exp, as chapter 05's "
+                      'softmax does: the weights stay the same, and exp never sees a number above 0.')
+    if not _close(got, reference_causal_weights(scores)):
+        return failed('with scores as large as 1000 the weights come out wrong.',
+                      'subtract the largest allowed score of each row before math.exp.')
+    return passed('every row sums to 1 and no position looks ahead: the same weights the KV cache gives.')
+
+
+def reference_cache_size(config, n_tokens):
+    "A key and a value of n_embd numbers, for every token, in every layer."
+    return 2 * config.n_layer * n_tokens * config.n_embd
 
 
 @guarded
-def check_parameter_count(fn):
-    "Exercise 6.2: fn(config) gives the number of parameters of a model of that shape."
-    configs = [GPTConfig(), GPTConfig(vocab_size=10, n_embd=8, n_head=2, n_layer=2, block_size=5),
-               GPTConfig(vocab_size=50, n_embd=32, n_head=8, n_layer=2, block_size=16)]
-    for c in configs:
-        want = len(parameters(init_state_dict(c, random.Random(0))))
+def check_cache_size(fn):
+    "Exercise 5.3: fn(config, n_tokens) counts the numbers the KV cache holds after n_tokens tokens."
+    cases = [(GPTConfig(), 8), (GPTConfig(n_embd=32, n_head=8, n_layer=3), 5), (GPTConfig(n_layer=2), 1)]
+    for config, n in cases:
+        want = reference_cache_size(config, n)
         try:
-            got = fn(c)
+            got = fn(config, n)
         except Exception as e:
             return failed(f'your function raised {type(e).__name__}: {e}',
-                          'read the sizes from config.vocab_size, n_embd, n_layer and block_size.')
+                          'use config.n_layer, config.n_embd and n_tokens.')
         if got == want:
             continue
-        shape = (f'vocab_size={c.vocab_size}, n_embd={c.n_embd}, n_head={c.n_head}, '
-                 f'n_layer={c.n_layer}, block_size={c.block_size}')
-        parts = _parts(c).items()
-        missing = [part for part, size in parts if got == want - size]
-        if missing:
-            return failed(f'for {shape} you counted {got!r}: you left out {" or ".join(missing)}.', 'add it in.')
-        doubled = [part for part, size in parts if got == want + size]
-        if doubled:
-            return failed(f'for {shape} you counted {got!r}: you counted {" or ".join(doubled)} twice.',
-                          'count each matrix once.')
-        per_layer = 12 * c.n_embd ** 2
-        if c.n_layer > 1 and got == want - (c.n_layer - 1) * per_layer:
-            return failed(f'for {shape} you counted {got!r}: one layer only.',
-                          'every layer has its own attention and MLP weights: multiply by n_layer.')
-        return failed(f'for {shape} you counted {got!r}.',
-                      'add up ' + '; '.join(_parts(c)) + '.')
-    return passed('every matrix counted, for every shape.')
+        case = f'n_layer={config.n_layer}, n_embd={config.n_embd}, n_head={config.n_head}, {n} tokens'
+        if got == want // 2:
+            hint = 'the cache keeps two vectors per token: its key and its value.'
+        elif got == want // config.n_layer:
+            hint = 'every layer has its own attention, so its own cache.'
+        elif got == want // config.n_head or got == want * config.n_head:
+            hint = 'the heads share one n_embd-wide key (each takes a slice): count n_embd per key, not per head.'
+        else:
+            hint = 'per token and per layer the cache stores a key and a value, each n_embd numbers.'
+        return failed(f'for {case} you counted {got!r}.', hint)
+    return passed('keys and values, every token, every layer.')

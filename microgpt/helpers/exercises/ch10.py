@@ -1,124 +1,107 @@
-"""Checkers for chapter 10 (training at scale): the held-out loss pools every prediction."""
-from numbers import Real
+"""Checkers for chapter 10 (efficiency): attention the KV-cache way, and gradients measured by nudging."""
+import numpy as np
 
 from . import failed, guarded, passed
 
-# (each name's mean loss, its number of predictions): a short name and a long one, then a mix.
-CASES = [([2.0, 3.0], [1, 3]), ([1.5, 2.5, 3.5, 2.0], [8, 2, 5, 1]), ([2.4], [6])]
+
+def _causal_attention(q, k, v, causal=True, scaled=True):
+    "The masked (all positions at once) attention of one head, the answer the loop must reproduce."
+    scores = q @ k.T / (q.shape[1] ** 0.5 if scaled else 1)
+    if causal:
+        scores = np.where(np.tril(np.ones((len(q), len(q)), dtype=bool)), scores, -np.inf)
+    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return (weights / weights.sum(axis=1, keepdims=True)) @ v
 
 
-def reference_pooled_loss(name_losses, counts):
-    "Mean loss per predicted token: every name's total loss (mean times count), over all predictions."
-    return sum(loss * n for loss, n in zip(name_losses, counts)) / sum(counts)
+def _call(fn, *args):
+    """Run the learner's function; an exception becomes a verdict instead of a traceback.
 
-
-@guarded
-def check_pooled_loss(fn):
-    "Exercise 10.1: fn(name_losses, counts) pools per-name mean losses into the loss per predicted token."
+    Returns (result, None) or (None, verdict). Test the verdict with `is not None`: a failed one is falsy.
+    """
     if not callable(fn):
-        return failed(f'expected a function, got a {type(fn).__name__}',
-                      'pass the function itself, without calling it: check_pooled_loss(pooled_loss)')
-    for losses, counts in CASES:
-        want = reference_pooled_loss(losses, counts)
-        try:
-            got = fn(list(losses), list(counts))
-        except Exception as e:  # any error in the learner's code is reported, not raised
-            return failed(f'your function raised {type(e).__name__}: {e}',
-                          'name_losses and counts are two lists of numbers of the same length.')
-        if not isinstance(got, Real) or isinstance(got, bool):
-            return failed(f'pooled_loss({losses}, {counts}) returned {got!r}', 'return one number.')
-        if abs(got - want) < 1e-9:
-            continue
-        if abs(got - sum(losses) / len(losses)) < 1e-9:
-            return failed(f'pooled_loss({losses}, {counts}) = {got:.4f}: the mean of the names\' losses.',
-                          'a name with more predictions holds more of them: weigh each loss by its count.')
-        if abs(got - sum(l * n for l, n in zip(losses, counts)) / len(losses)) < 1e-9:
-            return failed(f'pooled_loss({losses}, {counts}) = {got:.4f}: the total, divided by the number of names.',
-                          'divide by the number of predictions, sum(counts), not by the number of names.')
-        return failed(f'pooled_loss({losses}, {counts}) = {got:.4f}, which is not the loss per predicted token.',
-                      "each name's total loss is its mean times its count; add them up and divide by all predictions.")
-    return passed('every prediction counts once, whatever name it belongs to: the loss per predicted token.')
+        return None, failed(f"expected a function, got a {type(fn).__name__}",
+                            "pass the function itself, without calling it: check(my_function)")
+    try:
+        return fn(*args), None
+    except Exception as e:  # any error in the learner's code is reported, not raised
+        return None, failed(f"your function raised {type(e).__name__}: {e}",
+                            "run it on small arrays yourself and print the shapes step by step")
+
+
+def _as_array(result, shape, what):
+    "The result as a float array of the expected shape, or the verdict explaining why not."
+    if result is None:
+        return None, failed(f"{what} is None", "finish the function with a return statement")
+    try:
+        result = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        return None, failed(f"{what} is not an array of numbers", "return a NumPy array")
+    if result.shape != shape:
+        return None, failed(f"{what} has shape {result.shape}, expected {shape}",
+                            "a gradient always has the shape of the thing it is the gradient of")
+    return result, None
 
 
 @guarded
-def check_reading_a_loss(perplexity, bits_per_char):
-    "Exercise 10.2: perplexity(loss) = e ** loss and bits_per_char(loss) = loss / ln 2, for a loss in nats."
-    import math
-    for name, fn in (('perplexity', perplexity), ('bits_per_char', bits_per_char)):
-        if not callable(fn):
-            return failed(f'{name} is a {type(fn).__name__}, not a function',
-                          'pass the function itself: check_reading_a_loss(perplexity, bits_per_char)')
-    for loss in (math.log(27), 2.4817, 0.0, 1.0):
-        try:
-            got_p, got_b = perplexity(loss), bits_per_char(loss)
-        except Exception as e:
-            return failed(f'with loss {loss:.4f} your functions raised {type(e).__name__}: {e}',
-                          'each takes one number, a loss in nats, and returns one number')
-        if not all(isinstance(g, Real) and not isinstance(g, bool) for g in (got_p, got_b)):
-            return failed(f'with loss {loss:.4f} they returned {got_p!r} and {got_b!r}', 'return numbers')
-        if abs(got_p - math.exp(loss)) > 1e-9 * max(1.0, math.exp(loss)):
-            hint = ('that is 2 to the loss: the loss is in nats, so raise e to it' if abs(got_p - 2 ** loss) < 1e-9
-                    else 'the perplexity is e raised to the loss: math.exp(loss)')
-            return failed(f'perplexity({loss:.4f}) = {got_p:.4f}', hint)
-        if abs(got_b - loss / math.log(2)) > 1e-9:
-            hint = ('you multiplied by ln 2: divide by it' if abs(got_b - loss * math.log(2)) < 1e-9
-                    else 'a nat is 1 / ln 2 bits: divide the loss by math.log(2)')
-            return failed(f'bits_per_char({loss:.4f}) = {got_b:.4f}', hint)
-    return passed('one surprise, three units: nats, bits and the number of equally likely choices.')
-
-
-def reference_warmup_then_decay(step, num_steps, lr, warmup):
-    "nanoGPT's shape of schedule: a linear warm-up, half a cosine down to lr / 10, then lr / 10."
-    import math
-    if step < warmup:
-        return lr * (step + 1) / warmup
-    if step >= num_steps:
-        return lr / 10
-    progress = (step - warmup) / (num_steps - warmup)
-    return lr / 10 + 0.5 * (1 + math.cos(math.pi * progress)) * (lr - lr / 10)
-
-
-# (num_steps, peak lr, warm-up steps): the exercise's run, a short one, and a warm-up of one step.
-SCHEDULES = [(300, 0.7, 100), (20, 1.0, 5), (10, 0.01, 1)]
+def check_attention_loop(attention_loop):
+    "Exercise 1: attention_loop(q, k, v) for one head, one position at a time, must equal the masked version."
+    rng = np.random.default_rng(9)
+    q, k, v = rng.normal(size=(3, 6, 4))
+    result, problem = _call(attention_loop, q.copy(), k.copy(), v.copy())
+    if problem is not None:
+        return problem
+    out, problem = _as_array(result, q.shape, 'the output')
+    if problem is not None:
+        return problem
+    if np.allclose(out, _causal_attention(q, k, v)):
+        return passed("the loop over positions gives exactly what the causal mask gives.")
+    if np.allclose(out, _causal_attention(q, k, v, causal=False)):
+        return failed("position t attends to later positions too",
+                      "at position t use only the keys and values of positions 0..t: k[:t + 1], v[:t + 1]")
+    if np.allclose(out, _causal_attention(q, k, v, scaled=False)):
+        return failed("the scores are not scaled", "divide each score q[t] @ k[s] by sqrt(head_dim), q.shape[1] ** 0.5")
+    if not out.any():
+        return failed("the output is all zeros", "fill out[t] for every position t inside a loop")
+    if np.allclose(out[0], v[0]):
+        return failed("position 0 is right but later positions are not",
+                      "for each t: scores = k[:t + 1] @ q[t] / sqrt(head_dim), weights = softmax(scores), "
+                      "out[t] = weights @ v[:t + 1]")
+    return failed("the output differs from causal attention, already at position 0",
+                  "position 0 can only see itself, so out[0] must equal v[0]; "
+                  "check that the softmax weights sum to 1")
 
 
 @guarded
-def check_warmup_then_decay(fn):
-    "Exercise 10.3: fn(step, num_steps, lr, warmup) is a linear warm-up, then a cosine down to lr / 10."
-    import math
-    if not callable(fn):
-        return failed(f'expected a function, got a {type(fn).__name__}',
-                      'pass the function itself: check_warmup_then_decay(warmup_then_decay)')
-    for num_steps, lr, warmup in SCHEDULES:
-        for step in range(num_steps + 10):
-            want = reference_warmup_then_decay(step, num_steps, lr, warmup)
-            call = f'warmup_then_decay({step}, {num_steps}, {lr}, {warmup})'
-            try:
-                got = fn(step, num_steps, lr, warmup)
-            except Exception as e:  # any error in the learner's code is reported, not raised
-                return failed(f'{call} raised {type(e).__name__}: {e}',
-                              'step, num_steps and warmup are whole numbers, lr a number; return a number')
-            if not isinstance(got, Real) or isinstance(got, bool):
-                return failed(f'{call} returned {got!r}', 'return one number: the learning rate of that step')
-            if abs(got - want) <= 1e-12 * lr:
-                continue
-            if step < warmup:
-                hint = ('the first step would not move at all: ramp with (step + 1) / warmup'
-                        if step == 0 and abs(got) < 1e-12 else
-                        'during the warm-up the rate is lr * (step + 1) / warmup')
-            elif step >= num_steps:
-                hint = ('past num_steps the rate stays at lr / 10: the cosine would climb back up'
-                        if step > num_steps else 'at num_steps the cosine has come down to lr / 10')
-            elif abs(got - lr) < 1e-12 * lr:
-                hint = 'after the warm-up the rate does not stay at lr: it falls along half a cosine to lr / 10'
-            elif abs(got - 0.5 * (1 + math.cos(math.pi * step / num_steps)) * lr) < 1e-12 * lr:
-                hint = ('start the cosine where the warm-up ends: progress = (step - warmup) / '
-                        '(num_steps - warmup), and end it at lr / 10')
-            elif abs(got - 0.5 * (1 + math.cos(math.pi * (step - warmup) / (num_steps - warmup))) * lr) \
-                    < 1e-12 * lr:
-                hint = 'the cosine comes down to a tenth of the peak, lr / 10, not to zero'
-            else:
-                hint = ('from step == warmup: lr / 10 + 0.5 * (1 + cos(pi * progress)) * (lr - lr / 10), '
-                        'with progress going from 0 to 1')
-            return failed(f'{call} = {got:.6g}, the schedule gives {want:.6g}', hint)
-    return passed('a warm-up, a long glide down, and a floor: the shape of most GPT training runs.')
+def check_numerical_gradient(numerical_gradient):
+    "Exercise 2: numerical_gradient(f, x) must measure df/dx for every entry of x, leaving x as it was."
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(3, 4))
+
+    def f(a):
+        return float(np.sum(np.sin(a) * a ** 2))
+
+    expected = np.cos(x) * x ** 2 + 2 * x * np.sin(x)
+    given = x.copy()
+    result, problem = _call(numerical_gradient, f, given)
+    if problem is not None:
+        return problem
+    grad, problem = _as_array(result, x.shape, 'the gradient')
+    if problem is not None:
+        return problem
+    if not np.array_equal(given, x):
+        return failed("x is changed after your function returns",
+                      "put every entry back after measuring it: old = x[i]; ...; x[i] = old")
+    if np.allclose(grad, expected, atol=1e-5):
+        return passed("measured gradients agree with the derivative to 1e-5.")
+    if not grad.any():
+        return failed("the gradient is all zeros",
+                      "for each index i in np.ndindex(x.shape): set x[i] to old + h and old - h, "
+                      "call f each time, and store (f_up - f_down) / (2 * h) in grad[i]")
+    if np.allclose(grad, 2 * expected, atol=1e-5):
+        return failed("the gradient is twice too large",
+                      "x + h and x - h are 2h apart: divide the difference by 2 * h")
+    if np.allclose(grad, grad.flat[0]):
+        return failed("every entry of the gradient is the same",
+                      "nudge one entry at a time, not the whole array: x[i] += h for one index i")
+    return failed("the gradient differs from the derivative",
+                  "grad[i] = (f(x with x[i] + h) - f(x with x[i] - h)) / (2 * h), one entry i at a time")

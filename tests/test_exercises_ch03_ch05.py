@@ -1,9 +1,9 @@
-"""The exercise checkers of chapters 03 and 04: reference solutions pass, wrong answers fail with a hint."""
+"""The exercise checkers of chapters 03 to 05: reference solutions pass, wrong answers fail with a hint."""
 import math
 
 import pytest
 
-from microgpt.helpers.exercises import ch03, ch04
+from microgpt.helpers.exercises import ch03, ch04, ch05
 
 
 def fails_with(check, *words):
@@ -122,13 +122,13 @@ def test_count_parameters_forgotten_n_layer_is_named_not_the_mlp():
     assert 'mlp_fc1' not in repr(verdict), verdict
 
 
-# Chapter 04, exercise 2: stable_softmax.
+# Chapter 05, exercise 1: stable_softmax.
 
 def test_stable_softmax_reference_passes():
     def stable_softmax(xs):
         exps = [math.exp(x - max(xs)) for x in xs]
         return [e / sum(exps) for e in exps]
-    assert ch04.check_stable_softmax(stable_softmax)
+    assert ch05.check_stable_softmax(stable_softmax)
 
 
 def naive(xs):
@@ -146,13 +146,13 @@ def naive(xs):
     (lambda xs: 1.0, ['return a list']),
 ])
 def test_stable_softmax_wrong_answers_fail(attempt, words):
-    fails_with(ch04.check_stable_softmax(attempt), *words)
+    fails_with(ch05.check_stable_softmax(attempt), *words)
 
 
-# Chapter 04, exercise 3: the loss at initialisation for 65 tokens.
+# Chapter 05, exercise 2: the loss at initialisation for 65 tokens.
 
 def test_initial_loss_reference_passes():
-    assert ch04.check_initial_loss(-math.log(1 / 65))
+    assert ch05.check_initial_loss(-math.log(1 / 65))
 
 
 @pytest.mark.parametrize('answer, words', [
@@ -160,4 +160,4 @@ def test_initial_loss_reference_passes():
     (-math.log(65), ['sign']), (math.log(27), ['1/65']), ('4.17', ['a number']),
 ])
 def test_initial_loss_wrong_answers_fail(answer, words):
-    fails_with(ch04.check_initial_loss(answer), *words)
+    fails_with(ch05.check_initial_loss(answer), *words)

@@ -1,21 +1,21 @@
-"""The exercise checkers of chapters 07 and 08: the chapters' solutions pass, typical mistakes get their hint."""
+"""The exercise checkers of chapters 08 and 09: the chapters' solutions pass, typical mistakes get their hint."""
 import math
 
 import pytest
 
 from conftest import hidden_solution
-from microgpt.helpers.exercises.ch07 import check_smoothed, check_train_step
-from microgpt.helpers.exercises.ch08 import check_generate, check_keep_top_k, check_keep_top_p, check_tempered_probs
+from microgpt.helpers.exercises.ch08 import check_smoothed, check_train_step
+from microgpt.helpers.exercises.ch09 import check_generate, check_keep_top_k, check_keep_top_p, check_tempered_probs
 from microgpt.optim import document_loss
 
 
 @pytest.mark.parametrize('chapter, name, checker', [
-    ('07_adam.ipynb', 'smoothed', check_smoothed),
-    ('07_adam.ipynb', 'my_train_step', check_train_step),
-    ('08_sampling.ipynb', 'tempered_probs', check_tempered_probs),
-    ('08_sampling.ipynb', 'generate', check_generate),
-    ('08_sampling.ipynb', 'keep_top_k', check_keep_top_k),
-    ('08_sampling.ipynb', 'keep_top_p', check_keep_top_p),
+    ('08_adam.ipynb', 'smoothed', check_smoothed),
+    ('08_adam.ipynb', 'my_train_step', check_train_step),
+    ('09_sampling.ipynb', 'tempered_probs', check_tempered_probs),
+    ('09_sampling.ipynb', 'generate', check_generate),
+    ('09_sampling.ipynb', 'keep_top_k', check_keep_top_k),
+    ('09_sampling.ipynb', 'keep_top_p', check_keep_top_p),
 ])
 def test_the_chapters_solutions_pass(chapter, name, checker):
     namespace = {'math': math, 'document_loss': document_loss}

@@ -1,10 +1,10 @@
-"""The exercise checkers of chapters 05 and 06: the reference answers pass, wrong ones fail with a hint."""
+"""The exercise checkers of chapters 06 and 07: the reference answers pass, wrong ones fail with a hint."""
 import math
 
 import pytest
 
 from microgpt.attention import attention
-from microgpt.helpers.exercises import ch05, ch06
+from microgpt.helpers.exercises import ch06, ch07
 from microgpt.model import mlp, rmsnorm
 
 
@@ -18,28 +18,28 @@ def assert_fails(check, *words):
 # Exercise 5.1: a query that puts 90% of the weight on the third toy key.
 
 def test_a_long_query_along_the_third_key_passes():
-    assert ch05.check_query([10.0, 10.0])
-    assert ch05.check_query((6, 7))
+    assert ch06.check_query([10.0, 10.0])
+    assert ch06.check_query((6, 7))
 
 
 def test_a_query_that_favors_another_key_fails():
-    assert_fails(ch05.check_query([5.0, -5.0]), 'another key beats the third')
+    assert_fails(ch06.check_query([5.0, -5.0]), 'another key beats the third')
 
 
 def test_a_query_that_ties_the_first_and_third_keys_is_not_told_to_grow():
     # [10, 0] scores keys 1 and 3 equally: no length breaks that tie
-    verdict = ch05.check_query([10.0, 0.0])
+    verdict = ch06.check_query([10.0, 0.0])
     assert_fails(verdict, 'ties with the third', 'both entries positive')
     assert 'longer' not in repr(verdict)
 
 
 def test_a_query_too_short_to_be_decisive_fails():
-    assert_fails(ch05.check_query([1.0, 2.0]), 'only 58%', 'make q longer')
+    assert_fails(ch06.check_query([1.0, 2.0]), 'only 58%', 'make q longer')
 
 
 @pytest.mark.parametrize('q', [[1.0], 'ab', None, [True, 1.0]])
 def test_a_query_that_is_not_two_numbers_fails(q):
-    assert_fails(ch05.check_query(q), 'two numbers')
+    assert_fails(ch06.check_query(q), 'two numbers')
 
 
 # Exercise 5.2: causal masking of a full table of scores.
@@ -71,7 +71,7 @@ def softmax_rows(scores, keep):
 
 
 def test_the_reference_causal_weights_pass():
-    assert ch05.check_causal_weights(causal_weights)
+    assert ch06.check_causal_weights(causal_weights)
 
 
 @pytest.mark.parametrize('wrong, words', [
@@ -88,11 +88,11 @@ def test_the_reference_causal_weights_pass():
     (lambda s: s[0].exp(), ['raised AttributeError', 'math.exp']),
 ])
 def test_wrong_causal_weights_fail_with_a_hint(wrong, words):
-    assert_fails(ch05.check_causal_weights(wrong), *words)
+    assert_fails(ch06.check_causal_weights(wrong), *words)
 
 
 def test_causal_weights_without_the_max_subtracted_fail_on_large_scores():
-    assert_fails(ch05.check_causal_weights(naive_causal_weights), 'OverflowError', 'largest allowed score')
+    assert_fails(ch06.check_causal_weights(naive_causal_weights), 'OverflowError', 'largest allowed score')
 
 
 def test_a_mask_that_hides_the_diagonal_fails():
@@ -102,13 +102,13 @@ def test_a_mask_that_hides_the_diagonal_fails():
             exps = [math.exp(s) if j < i else 0.0 for j, s in enumerate(row)]
             rows.append([e / sum(exps) for e in exps] if i else [0.0] * len(row))
         return rows
-    assert not ch05.check_causal_weights(no_diagonal)
+    assert not ch06.check_causal_weights(no_diagonal)
 
 
 # Exercise 5.3: the size of the KV cache.
 
 def test_the_reference_cache_size_passes():
-    assert ch05.check_cache_size(lambda c, n: 2 * c.n_layer * n * c.n_embd)
+    assert ch06.check_cache_size(lambda c, n: 2 * c.n_layer * n * c.n_embd)
 
 
 @pytest.mark.parametrize('wrong, words', [
@@ -119,7 +119,7 @@ def test_the_reference_cache_size_passes():
     (lambda c, n: c.missing, ['raised AttributeError']),
 ])
 def test_wrong_cache_sizes_fail_with_a_hint(wrong, words):
-    assert_fails(ch05.check_cache_size(wrong), *words)
+    assert_fails(ch06.check_cache_size(wrong), *words)
 
 
 # Exercise 6.1: one transformer layer.
@@ -132,26 +132,26 @@ def my_layer(x, state_dict, layer, keys, values, n_head):
 
 
 def test_the_reference_layer_passes():
-    assert ch06.check_layer(my_layer)
+    assert ch07.check_layer(my_layer)
 
 
-@pytest.mark.parametrize('slip, problem, hint', ch06.SLIPS, ids=lambda v: getattr(v, '__name__', ''))
+@pytest.mark.parametrize('slip, problem, hint', ch07.SLIPS, ids=lambda v: getattr(v, '__name__', ''))
 def test_each_typical_slip_gets_its_own_hint(slip, problem, hint):
-    assert_fails(ch06.check_layer(slip), problem, hint)
+    assert_fails(ch07.check_layer(slip), problem, hint)
 
 
 def test_attention_alone_fails():
-    assert_fails(ch06.check_layer(lambda x, sd, layer, k, v, n_head: attention(x, sd, layer, k, v, n_head)),
+    assert_fails(ch07.check_layer(lambda x, sd, layer, k, v, n_head: attention(x, sd, layer, k, v, n_head)),
                  'differs from the layer in gpt()')
 
 
 def test_a_layer_that_skips_the_cache_fails():
-    assert_fails(ch06.check_layer(lambda x, sd, layer, k, v, n_head: my_layer(x, sd, layer, [], [], n_head)),
+    assert_fails(ch07.check_layer(lambda x, sd, layer, k, v, n_head: my_layer(x, sd, layer, [], [], n_head)),
                  'the cache holds 0 keys', 'exactly once per position')
 
 
 def test_a_layer_that_raises_fails():
-    assert_fails(ch06.check_layer(lambda x, sd, layer, k, v, n_head: mlp(x, sd, 1)), 'raised KeyError')
+    assert_fails(ch07.check_layer(lambda x, sd, layer, k, v, n_head: mlp(x, sd, 1)), 'raised KeyError')
 
 
 # Exercise 6.2: counting parameters.
@@ -162,7 +162,7 @@ def parameter_count(config):
 
 
 def test_the_reference_parameter_count_passes():
-    assert ch06.check_parameter_count(parameter_count)
+    assert ch07.check_parameter_count(parameter_count)
 
 
 @pytest.mark.parametrize('wrong, words', [
@@ -175,4 +175,4 @@ def test_the_reference_parameter_count_passes():
     (lambda c: 1 / 0, ['raised ZeroDivisionError']),
 ])
 def test_wrong_parameter_counts_fail_with_a_hint(wrong, words):
-    assert_fails(ch06.check_parameter_count(wrong), *words)
+    assert_fails(ch07.check_parameter_count(wrong), *words)
