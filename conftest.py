@@ -23,9 +23,9 @@ import pytest
 
 MACHINES = Path(__file__).parent / 'tests' / 'test_machines.py'
 # The longest groups, longest first (from `--durations`); everything else follows in its own order.
-LONGEST = ['reference-run', 'wheel', 'tests/browser/test_lite.py', 'tests/browser/test_slides.py', 'browser 07',
-           'browser 11', 'browser 09', 'browser 10', 'chapters/12_inside.ipynb', 'tests/browser/test_playground.py',
-           'chapters/11_scale.ipynb', 'chapters/13_pytorch.ipynb', 'chapters/08_adam.ipynb', 'browser 08', 'browser',
+LONGEST = ['reference-run', 'wheel', 'tests/browser/test_lite.py', 'tests/browser/test_slides.py', 'browser 08',
+           'browser 12', 'browser 10', 'browser 11', 'chapters/12_inside.ipynb', 'tests/browser/test_playground.py',
+           'chapters/11_scale.ipynb', 'chapters/13_pytorch.ipynb', 'chapters/08_adam.ipynb', 'browser 09', 'browser',
            'tests/browser/test_first_view.py', 'tests/test_fast.py',
            'chapters/10_efficiency.ipynb', 'chapters/09_sampling.ipynb', 'tests/browser/']
 # Test files whose tests share a module-scoped fixture: a server of their own, or an installed wheel.

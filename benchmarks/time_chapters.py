@@ -20,7 +20,7 @@ BUDGET = 60.0
 
 def run(path):
     nb = nbformat.read(path, as_version=4)
-    if path.name.startswith('12_') and os.environ.get('MICROGPT_TORCH_PATH'):
+    if path.name.startswith('13_') and os.environ.get('MICROGPT_TORCH_PATH'):
         # the kernel inherits these: tests/machines/sitecustomize.py appends the folder to sys.path
         os.environ['MICROGPT_EXTRA_PATH'] = os.environ['MICROGPT_TORCH_PATH']
         os.environ['PYTHONPATH'] = os.pathsep.join(

@@ -4,6 +4,9 @@
 __all__ = ['softmax', 'cross_entropy', 'bigram_counts', 'bigram_probs', 'bigram_loss']
 
 # %% ../chapters/05_loss.ipynb #bb1fa661
+import math
+
+
 def softmax(logits):
     """Turn scores into probabilities. Subtracting the max changes nothing but
     keeps exp() from overflowing."""
@@ -18,9 +21,6 @@ def cross_entropy(logits, target):
     return -softmax(logits)[target].log()
 
 # %% ../chapters/05_loss.ipynb #9b560d50
-import math
-
-
 def bigram_counts(docs, tokenizer, block_size):
     """counts[current][next]: how often each token follows each other one in
     the documents' sequences."""

@@ -15,7 +15,7 @@ def assert_fails(check, *words):
         assert word in repr(check), check
 
 
-# Exercise 5.1: a query that puts 90% of the weight on the third toy key.
+# Chapter 06, exercise 1: a query that puts 90% of the weight on the third toy key.
 
 def test_a_long_query_along_the_third_key_passes():
     assert ch06.check_query([10.0, 10.0])
@@ -42,7 +42,7 @@ def test_a_query_that_is_not_two_numbers_fails(q):
     assert_fails(ch06.check_query(q), 'two numbers')
 
 
-# Exercise 5.2: causal masking of a full table of scores.
+# Chapter 06, exercise 2: causal masking of a full table of scores.
 
 def causal_weights(scores):
     out = []
@@ -105,7 +105,7 @@ def test_a_mask_that_hides_the_diagonal_fails():
     assert not ch06.check_causal_weights(no_diagonal)
 
 
-# Exercise 5.3: the size of the KV cache.
+# Chapter 06, exercise 3: the size of the KV cache.
 
 def test_the_reference_cache_size_passes():
     assert ch06.check_cache_size(lambda c, n: 2 * c.n_layer * n * c.n_embd)
@@ -122,7 +122,7 @@ def test_wrong_cache_sizes_fail_with_a_hint(wrong, words):
     assert_fails(ch06.check_cache_size(wrong), *words)
 
 
-# Exercise 6.1: one transformer layer.
+# Chapter 07, exercise 1: one transformer layer.
 
 def my_layer(x, state_dict, layer, keys, values, n_head):
     a = attention(rmsnorm(x), state_dict, layer, keys, values, n_head)
@@ -154,7 +154,7 @@ def test_a_layer_that_raises_fails():
     assert_fails(ch07.check_layer(lambda x, sd, layer, k, v, n_head: mlp(x, sd, 1)), 'raised KeyError')
 
 
-# Exercise 6.2: counting parameters.
+# Chapter 07, exercise 2: counting parameters.
 
 def parameter_count(config):
     c = config

@@ -56,7 +56,7 @@ def learner_env(tmp_path):
     return env
 
 
-def test_chapter_08_samples_from_the_shipped_model():
+def test_chapter_09_samples_from_the_shipped_model():
     assert 'chapters/09_sampling.ipynb' in [p.relative_to(ROOT).as_posix() for p in chapters_reaching_user_state()]
 
 

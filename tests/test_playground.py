@@ -36,7 +36,7 @@ def test_another_learning_rate_trains_another_model(model):
     assert fast_lr != model.reference[:50] and fast_lr[0] == pytest.approx(model.reference[0])
 
 
-def test_names_are_chapter_08s_names_at_that_temperature(model):
+def test_names_are_chapter_09s_names_at_that_temperature(model):
     for t in (0.2, 1.5):
         want = names_at_temperature(model.state_dict, model.config, model.tokenizer, t, num_samples=20, seed=0)
         shown = playground.names(model, t)

@@ -148,7 +148,7 @@ def test_a_chapter_name_that_is_no_chapter_is_one_line(name, monkeypatch):
     assert str(stop.value).startswith('Say which chapter to present, e.g. `python3 course.py slides 09_sampling`')
 
 
-@pytest.mark.parametrize('command, args', [('lab', []), ('slides', ['08'])])
+@pytest.mark.parametrize('command, args', [('lab', []), ('slides', ['09'])])
 def test_running_as_root_says_to_add_allow_root(command, args, monkeypatch):
     course = course_module()
     monkeypatch.setattr(course.os, 'geteuid', lambda: 0, raising=False)

@@ -148,7 +148,7 @@ def test_every_chapter_in_the_browser(path, runs, lite):
     chapter_test(path, runs)
 
 
-@pytest.mark.parametrize('prefix, description', [('07_', 'learning rate'), ('09_', 'learning rate (fast)')])
+@pytest.mark.parametrize('prefix, description', [('08_', 'learning rate'), ('11_', 'learning rate (fast)')])
 def test_learning_rate_sliders_in_the_browser(prefix, description, runs, lite):
     if not lite.full:
         pytest.skip(FULL_ONLY)
@@ -158,7 +158,7 @@ def test_learning_rate_sliders_in_the_browser(prefix, description, runs, lite):
 def test_temperature_slider_in_the_browser(runs, lite):
     if not lite.full:
         pytest.skip(FULL_ONLY)
-    temperature_test('08_', runs)
+    temperature_test('09_', runs)
 
 
 def test_no_page_asked_for_anything_outside_this_machine(runs, lite):

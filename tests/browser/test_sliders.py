@@ -30,8 +30,8 @@ def redrawn(slider, before):
     return predicate
 
 
-@pytest.mark.parametrize('prefix, description', [('07_', 'learning rate'), ('10_', 'learning rate (fast)')],
-                         ids=['07 learning rate', '10 learning rate (fast)'])
+@pytest.mark.parametrize('prefix, description', [('08_', 'learning rate'), ('11_', 'learning rate (fast)')],
+                         ids=['08 learning rate', '11 learning rate (fast)'])
 def test_learning_rate_slider_redraws_the_loss_picture(prefix, description, runs):
     path = chapter(prefix)
     nb, _ = runs.get(path)
@@ -74,7 +74,7 @@ def shows_names(text, names, known):
     return True, ''
 
 
-@pytest.mark.parametrize('prefix', ['08_'], ids=['08 temperature'])
+@pytest.mark.parametrize('prefix', ['09_'], ids=['09 temperature'])
 def test_temperature_slider_shows_what_the_kernel_computes(prefix, runs):
     path = chapter(prefix)
     nb, _ = runs.get(path)

@@ -230,8 +230,8 @@ def move_temperature_slider(page, shots):
     assert seen[low] != seen[high], 'slides: the slider showed the same at two temperatures'
 
 
-def test_chapter_08_as_slides_runs_and_its_slider_works(browser, lab):
-    path = next((p for p in CHAPTERS if p.name.startswith('08_')), None)
+def test_chapter_09_as_slides_runs_and_its_slider_works(browser, lab):
+    path = next((p for p in CHAPTERS if p.name.startswith('09_')), None)
     if path is None:
         pytest.skip('no chapter 09')
     before, cells = path.read_bytes(), nbformat.read(path, as_version=4).cells

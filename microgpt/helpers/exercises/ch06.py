@@ -8,7 +8,7 @@ from ...attention import attention_weights
 from ...embeddings import GPTConfig
 from . import failed, guarded, passed
 
-# The keys of the chapter's worked example: exercise 5.1 asks for a query that picks the third.
+# The keys of the chapter's worked example: exercise 1 asks for a query that picks the third.
 TOY_KEYS = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
 
 
@@ -20,7 +20,7 @@ def toy_weights(q):
 
 @guarded
 def check_query(q):
-    "Exercise 5.1: a query q (two numbers) that puts at least 90% of the weight on the third toy key."
+    "Exercise 1: a query q (two numbers) that puts at least 90% of the weight on the third toy key."
     if (not isinstance(q, (list, tuple)) or len(q) != 2
             or not all(isinstance(x, Real) and not isinstance(x, bool) for x in q)):
         return failed(f'q should be a list of two numbers, got {q!r}', 'write it like q = [1.0, 2.0]')
@@ -63,7 +63,7 @@ def _close(a, b, tol=1e-9):
 
 @guarded
 def check_causal_weights(fn):
-    "Exercise 5.2: fn(scores) masks a square table of scores causally and softmaxes each row."
+    "Exercise 2: fn(scores) masks a square table of scores causally and softmaxes each row."
     rng = random.Random(5)
     scores = [[round(rng.uniform(-2, 2), 2) for _ in range(5)] for _ in range(5)]
     try:
@@ -121,7 +121,7 @@ def reference_cache_size(config, n_tokens):
 
 @guarded
 def check_cache_size(fn):
-    "Exercise 5.3: fn(config, n_tokens) counts the numbers the KV cache holds after n_tokens tokens."
+    "Exercise 3: fn(config, n_tokens) counts the numbers the KV cache holds after n_tokens tokens."
     cases = [(GPTConfig(), 8), (GPTConfig(n_embd=32, n_head=8, n_layer=3), 5), (GPTConfig(n_layer=2), 1)]
     for config, n in cases:
         want = reference_cache_size(config, n)

@@ -98,7 +98,7 @@ def _close(a, b, tol=1e-9):
 
 @guarded
 def check_layer(fn):
-    "Exercise 6.1: fn(x, state_dict, layer, keys, values, n_head) runs one transformer layer."
+    "Exercise 1: fn(x, state_dict, layer, keys, values, n_head) runs one transformer layer."
     config, sd, xs = _layer_inputs()
     try:
         got = _run(fn, config, sd, xs, check_cache=True)
@@ -127,7 +127,7 @@ def _parts(c):
 
 @guarded
 def check_parameter_count(fn):
-    "Exercise 6.2: fn(config) gives the number of parameters of a model of that shape."
+    "Exercise 2: fn(config) gives the number of parameters of a model of that shape."
     configs = [GPTConfig(), GPTConfig(vocab_size=10, n_embd=8, n_head=2, n_layer=2, block_size=5),
                GPTConfig(vocab_size=50, n_embd=32, n_head=8, n_layer=2, block_size=16)]
     for c in configs:

@@ -14,7 +14,7 @@ def reference_pooled_loss(name_losses, counts):
 
 @guarded
 def check_pooled_loss(fn):
-    "Exercise 10.1: fn(name_losses, counts) pools per-name mean losses into the loss per predicted token."
+    "Exercise 1: fn(name_losses, counts) pools per-name mean losses into the loss per predicted token."
     if not callable(fn):
         return failed(f'expected a function, got a {type(fn).__name__}',
                       'pass the function itself, without calling it: check_pooled_loss(pooled_loss)')
@@ -42,7 +42,7 @@ def check_pooled_loss(fn):
 
 @guarded
 def check_reading_a_loss(perplexity, bits_per_char):
-    "Exercise 10.2: perplexity(loss) = e ** loss and bits_per_char(loss) = loss / ln 2, for a loss in nats."
+    "Exercise 2: perplexity(loss) = e ** loss and bits_per_char(loss) = loss / ln 2, for a loss in nats."
     import math
     for name, fn in (('perplexity', perplexity), ('bits_per_char', bits_per_char)):
         if not callable(fn):
@@ -84,7 +84,7 @@ SCHEDULES = [(300, 0.7, 100), (20, 1.0, 5), (10, 0.01, 1)]
 
 @guarded
 def check_warmup_then_decay(fn):
-    "Exercise 10.3: fn(step, num_steps, lr, warmup) is a linear warm-up, then a cosine down to lr / 10."
+    "Exercise 3: fn(step, num_steps, lr, warmup) is a linear warm-up, then a cosine down to lr / 10."
     import math
     if not callable(fn):
         return failed(f'expected a function, got a {type(fn).__name__}',

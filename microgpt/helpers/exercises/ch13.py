@@ -26,7 +26,7 @@ def _rows(x):
 
 @guarded
 def check_pad(fn):
-    "Exercise 12.1: fn(seqs, bos) -> (inputs, targets), padded at the end: bos in the inputs, -1 in the targets."
+    "Exercise 1: fn(seqs, bos) -> (inputs, targets), padded at the end: bos in the inputs, -1 in the targets."
     if not callable(fn):
         return failed(f'expected a function, got a {type(fn).__name__}',
                       'pass the function itself: check_pad(pad)')
