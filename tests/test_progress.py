@@ -97,6 +97,12 @@ def test_every_exercise_is_listed():
     assert found['06'] == ['ch06.check_query', 'ch06.check_causal_weights', 'ch06.check_cache_size']
 
 
+def test_no_two_chapters_have_a_checker_of_the_same_name():
+    # progress.renamed follows a kept entry to its module by the checker's name alone.
+    names = [name.partition('.')[2] for listed in progress.exercises().values() for name in listed]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
 def test_a_progress_file_from_before_chapter_04_was_split_keeps_every_solved_exercise(folder):
     # Chapter 04 was split in two, so chapters 05 to 12 became 06 to 13: their checkers' keys moved.
     folder.mkdir()
