@@ -97,6 +97,14 @@ def test_every_exercise_is_listed():
     assert found['06'] == ['ch06.check_query', 'ch06.check_causal_weights', 'ch06.check_cache_size']
 
 
+def test_renaming_keeps_what_it_cannot_place_and_is_idempotent():
+    data = {'ch05.check_query': {'solved': True}, 'notes': {'solved': False}, 'ch99.check_gone': {'solved': True}}
+    once = progress.renamed(data)
+    assert once == {'ch06.check_query': {'solved': True}, 'notes': {'solved': False},
+                    'ch99.check_gone': {'solved': True}}
+    assert progress.renamed(once) == once
+
+
 def test_no_two_chapters_have_a_checker_of_the_same_name():
     # progress.renamed follows a kept entry to its module by the checker's name alone.
     names = [name.partition('.')[2] for listed in progress.exercises().values() for name in listed]

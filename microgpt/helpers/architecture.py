@@ -32,7 +32,7 @@ def architecture_dot(config):
     for i in range(c.n_layer):
         _layer(dot, c, i, stream)
         stream = f'L{i}_res2'
-    dot.node('head', dot_label('language-model head lm_head', f'{n} → {c.vocab_size} · {_ch(7)}'))
+    dot.node('head', dot_label('language-model head lm_head', f'{n} → {c.vocab_size} · {_ch(4)}'))
     dot.node('probs', f'softmax: probabilities of the next token · {_ch(5)}, {_ch(9)}', fillcolor='#fdf1e3')
     dot.edge(stream, 'head', label=n, penwidth='2')
     dot.edge('head', 'probs', label=f'{c.vocab_size} logits')
