@@ -11,7 +11,8 @@ from conftest import notebook_cells
 CHAPTERS = Path(__file__).resolve().parent.parent / 'chapters'
 
 # A right guess for each prediction: the numbers and words the chapters' questions expect.
-RIGHT = {'5.1': 2.48, '6.1': 'more', '6.2': ([1, 0, 0, 0], [0.25] * 4), '6.3': (256, 'same'), '7.1': 'zeros', '7.2': (2, 4),
+RIGHT = {'5.1': 2.48, '6.1': 'more', '6.2': ([1, 0, 0, 0], [0.25] * 4), '6.3': (256, 'same'), '7.1': 'zeros',
+         '7.2': (2, 4),
          '8.1': 2.0, '8.2': 'quiet', '9.1': 1 / 27, '9.2': (8, 8), '9.3': 'greedy', '9.4': 18,
          '10.1': 'v[0]', '10.2': 8128, '11.1': 2.75, '11.2': 11.96, '11.3': 3.946, '11.4': 0.04, '11.5': 0.6077,
          '12.1': 'd', '13.1': (24, 17)}
@@ -34,21 +35,35 @@ def test_without_a_guess_nothing_is_revealed(key, capsys):
     assert 'predicted' not in out and 'model gives' not in out
 
 
+def sentences(out):
+    "What reveal printed, one sentence per item: a line indented by two spaces continues the one before."
+    lines = out.splitlines()
+    assert all(len(line) <= 79 for line in lines), f'a line wider than a cell at 1024 px: {lines}'
+    found = []
+    for line in lines:
+        if line.startswith('  ') and found:
+            found[-1] += ' ' + line.strip()
+        else:
+            found.append(line)
+    return found
+
+
 @pytest.mark.parametrize('key', PREDICTIONS)
 def test_a_right_guess_is_right_and_a_wrong_one_is_not(key, capsys):
     reveal(key, RIGHT[key])
-    right = capsys.readouterr().out.splitlines()
+    right = sentences(capsys.readouterr().out)
     assert right[-1].startswith('Why: ')
     assert right[:-1] and all(line.startswith('You predicted') and line.endswith(': right.') for line in right[:-1])
     reveal(key, WRONG[key])
-    wrong = capsys.readouterr().out.splitlines()
+    wrong = sentences(capsys.readouterr().out)
     assert len(wrong) == len(right) and not any(line.endswith(': right.') for line in wrong)
 
 
 def test_close_is_told_apart_from_far(capsys):
     reveal('10.2', 8000)
     reveal('10.2', 100)
-    assert [line.rsplit(': ', 1)[1] for line in capsys.readouterr().out.splitlines()[::2]] == ['close.', 'far.']
+    verdicts = [line.rsplit(': ', 1)[1] for line in sentences(capsys.readouterr().out) if line.startswith('You')]
+    assert verdicts == ['close.', 'far.']
 
 
 @pytest.mark.parametrize('guess', [256, (256,), ('many', 'same'), (np.ones(4), ...), 'two', None])

@@ -5,6 +5,7 @@ each part of the guess. While the guess is still `...` it asks for one and shows
 running a whole chapter gives no prediction away. Every truth is measured, not typed in.
 """
 import random
+import textwrap
 from numbers import Real
 
 from ...autograd import Value
@@ -170,7 +171,8 @@ def _bigram_held_out():
 
 def _bigram():
     return [(_bigram_held_out(), 'the bigram table on the held-out names')], (
-        'knowing only the token before (a letter, or BOS at the start) cuts the loss from ln 27 = 3.30 by about a quarter')
+        'knowing only the token before (a letter, or BOS at the start) cuts the loss from ln 27 = 3.30 '
+        'by about a quarter')
 
 
 def _bigram_perplexity():
@@ -298,6 +300,11 @@ def _shown(x):
     return repr(x)
 
 
+def _say(text):
+    "One sentence in lines of at most 79 characters, the rest indented: it fits a cell at 1024 px."
+    print(textwrap.fill(text, 79, subsequent_indent='  ', break_long_words=False, break_on_hyphens=False))
+
+
 def reveal(exercise, guess):
     "Print the guess next to the model's answer, part by part; without a guess, ask for one."
     form, measure = PREDICTIONS[exercise]
@@ -309,9 +316,8 @@ def reveal(exercise, guess):
     parts, why = measure()
     guesses = guess if len(parts) > 1 and isinstance(guess, tuple) else (guess,)
     if len(guesses) != len(parts):
-        print(f'my_guess should be {form}, got {guess!r}.')
+        _say(f'my_guess should be {form}, got {guess!r}.')
         return
     for g, (truth, what) in zip(guesses, parts):
-        print(f'You predicted {_shown(g)}, the model gives {_shown(truth)} ({what}): '
-              f'{_compare(g, truth)}.')
-    print(f'Why: {why}.')
+        _say(f'You predicted {_shown(g)}, the model gives {_shown(truth)} ({what}): {_compare(g, truth)}.')
+    _say(f'Why: {why}.')
