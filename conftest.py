@@ -24,8 +24,8 @@ import pytest
 MACHINES = Path(__file__).parent / 'tests' / 'test_machines.py'
 # The longest groups, longest first (from `--durations`); everything else follows in its own order.
 LONGEST = ['reference-run', 'wheel', 'tests/browser/test_lite.py', 'tests/browser/test_slides.py', 'browser 08',
-           'browser 12', 'browser 10', 'browser 11', 'chapters/12_inside.ipynb', 'tests/browser/test_playground.py',
-           'chapters/11_scale.ipynb', 'chapters/13_pytorch.ipynb', 'chapters/08_adam.ipynb', 'browser 09', 'browser',
+           'browser 13', 'browser 10', 'browser 11', 'browser 12', 'chapters/13_inside.ipynb',
+           'tests/browser/test_playground.py', 'chapters/11_scale.ipynb', 'chapters/12_practice.ipynb', 'chapters/14_pytorch.ipynb', 'chapters/08_adam.ipynb', 'browser 09', 'browser',
            'tests/browser/test_first_view.py', 'tests/test_fast.py',
            'chapters/10_efficiency.ipynb', 'chapters/09_sampling.ipynb', 'tests/browser/']
 # Test files whose tests share a module-scoped fixture: a server of their own, or an installed wheel.
@@ -65,7 +65,7 @@ fresh_progress_folder()
 # apart (`pip install --target DIR torch`, as .ci/run does): their kernels alone get it, appended to
 # sys.path by tests/machines/sitecustomize.py; every other kernel meets the environment a learner gets.
 # Where PyTorch is neither installed nor there, these chapters are skipped, and say why.
-NEEDS_TORCH = ('13_pytorch.ipynb',)
+NEEDS_TORCH = ('14_pytorch.ipynb',)
 TORCH_PATH = os.environ.get('MICROGPT_TORCH_PATH')
 SITE = Path(__file__).parent / 'tests' / 'machines'
 

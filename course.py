@@ -145,7 +145,7 @@ PARALLEL = ['-n', 'auto', '-rs', '--durations=12']
 
 
 # Chapters over 10 s each on their own (benchmarks/time_chapters.py): not in the quick tier.
-SLOW_CHAPTERS = ('08_adam', '11_scale', '12_inside', '13_pytorch')
+SLOW_CHAPTERS = ('08_adam', '11_scale', '12_practice', '13_inside', '14_pytorch')
 QUICK = ('QUICK TIER: unit tests and the fast chapters only, not the whole suite (no browser, install, '
          'JupyterLite or reference-run tests, no chapters {}); `python3 course.py test` runs it all.')
 

@@ -3,7 +3,7 @@
     python benchmarks/time_chapters.py            # all chapters
     python benchmarks/time_chapters.py 08 09      # chapters whose names start so
 
-The budget is 60 s per chapter; the notebooks are not modified (outputs go nowhere). Chapter 13
+The budget is 60 s per chapter; the notebooks are not modified (outputs go nowhere). Chapter 14
 needs PyTorch: where it is installed apart, MICROGPT_TORCH_PATH=DIR gives it to that chapter's kernel.
 """
 import os
@@ -20,7 +20,7 @@ BUDGET = 60.0
 
 def run(path):
     nb = nbformat.read(path, as_version=4)
-    if path.name.startswith('13_') and os.environ.get('MICROGPT_TORCH_PATH'):
+    if path.name.startswith('14_') and os.environ.get('MICROGPT_TORCH_PATH'):
         # the kernel inherits these: tests/machines/sitecustomize.py appends the folder to sys.path
         os.environ['MICROGPT_EXTRA_PATH'] = os.environ['MICROGPT_TORCH_PATH']
         os.environ['PYTHONPATH'] = os.pathsep.join(

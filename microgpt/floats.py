@@ -68,8 +68,8 @@ def gpt_floats(
 ):
     """gpt() of chapter 07 on plain floats: the same operations in the same
     order, so the same logits to the last bit, with no graph behind them.
-    A (layer, head) pair in `ablate` outputs zeros (chapter 12), and
-    look(stage, value) sees every result on the way (chapter 12's tracer)."""
+    A (layer, head) pair in `ablate` outputs zeros (chapter 13), and
+    look(stage, value) sees every result on the way (chapter 13's tracer)."""
     w, hd = weights, config.head_dim
     x = embed(token_id, pos_id, w)
     look('embedding', x)

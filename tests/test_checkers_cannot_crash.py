@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from microgpt.autograd import Value
 from microgpt.helpers.exercises import Check
 
-MODULES = [importlib.import_module(f'microgpt.helpers.exercises.ch{n:02}') for n in range(1, 14)]
+MODULES = [importlib.import_module(f'microgpt.helpers.exercises.ch{n:02}') for n in range(1, 15)]
 CHECKERS = [f for m in MODULES for name, f in vars(m).items()
             if name.startswith('check_') and inspect.isfunction(f) and f.__module__ == m.__name__]
 

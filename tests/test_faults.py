@@ -531,7 +531,7 @@ def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
 
 
 def test_every_mean_loss_of_no_documents_is_a_clear_error():
-    "The fast engine's (chapter 11) and the inspector's (chapter 12) too, not a ZeroDivisionError."
+    "The fast engine's (chapter 11) and the inspector's (chapter 13) too, not a ZeroDivisionError."
     from microgpt import fast, floats, scale
     params = fast.from_state_dict(small_model())
     with pytest.raises(ValueError, match='at least one document'):

@@ -31,11 +31,11 @@ TAUGHT = {
     '08_adam': ['Training', 'Training Step', 'Epoch', 'Cosine Decay', 'Momentum',
                 'Exponential Moving Average', 'Adam', 'Bias Correction'],
     '09_sampling': ['Inference', 'Autoregressive', 'Sampling', 'Temperature', 'Top-k', 'Top-p'],
-    '11_scale': ['Perplexity', 'Batch', 'Overfitting', 'Early Stopping', 'Weight Decay', 'Warm-up',
-                 'Gradient Clipping'],
-    '12_inside': ['Interpretability', 'Residual Stream', 'Attention Map', 'PCA', 'Power Iteration', 'Neuron',
+    '11_scale': ['Perplexity'],
+    '12_practice': ['Batch', 'Overfitting', 'Early Stopping', 'Weight Decay', 'Warm-up', 'Gradient Clipping'],
+    '13_inside': ['Interpretability', 'Residual Stream', 'Attention Map', 'PCA', 'Power Iteration', 'Neuron',
                   'Ablation'],
-    '13_pytorch': ['Padding'],
+    '14_pytorch': ['Padding'],
 }
 # Loss is taught in chapter 01; chapter 05's cross-entropy loss teaches it again, by name.
 TAUGHT_AS = {'Loss': ['Loss', 'Cross-Entropy Loss']}

@@ -24,18 +24,19 @@ from course import NBVAL
 CHAPTERS = ROOT / 'chapters'
 SITE = ROOT / 'tests' / 'machines'
 # What each kind of setting can reach (the guard test below keeps these lists honest):
-# BLAS and SIMD reach what NumPy computes: chapter 10's engine and chapter 11's training at scale.
+# BLAS and SIMD reach what NumPy computes: chapter 10's engine and chapters 11 and 12's training with it.
 # Chapter 08 imports NumPy only to draw pictures, and nbval compares no images.
-NUMPY_CHAPTERS = ['10_efficiency', '11_scale']
+NUMPY_CHAPTERS = ['10_efficiency', '11_scale', '12_practice']
 NUMPY_PICTURES_ONLY = ['08_adam']
 # libm reaches whatever calls math.exp, math.log and friends, `**` in the package, or random.gauss
 # (which uses them): the Value's exp, log, tanh and powers (02), softmax, cross-entropy, initial weights, training and sampling (00,
-# 04 to 13). Chapters 01 and 03 call none of them (their kernels changed no result under this row).
+# 04 to 14). Chapters 01 and 03 call none of them (their kernels changed no result under this row).
 LIBM_CHAPTERS = ['00_start_here', '02_autograd', '04_embeddings', '05_loss', '06_attention', '07_mlp',
-                 '08_adam', '09_sampling', '10_efficiency', '11_scale', '12_inside', '13_pytorch']
-# Chapter 11's optional peer check, and chapter 13, which needs PyTorch (the root conftest.py gives its
+                 '08_adam', '09_sampling', '10_efficiency', '11_scale', '12_practice',
+                 '13_inside', '14_pytorch']
+# Chapter 11's optional peer check, and chapter 14, which needs PyTorch (the root conftest.py gives its
 # kernel MICROGPT_TORCH_PATH, so it also runs in the rows above, wherever PyTorch is to be had).
-TORCH_CHAPTERS = ['11_scale', '13_pytorch']
+TORCH_CHAPTERS = ['11_scale', '14_pytorch']
 # Two maths libraries, each moving one result in 20 by one ulp, on different inputs. Under the second,
 # chapter 08 once printed a logit difference of 5.4e-20 where this machine printed 0.0e+00 (rounding
 # noise, now printed against a threshold): the first subset of inputs alone did not show it.
@@ -167,7 +168,7 @@ def test_with_pytorch_installed(chapter, tmp_path, request):
     nbval(chapter, env)
 
 
-@pytest.mark.parametrize('chapter', ['13_pytorch'])
+@pytest.mark.parametrize('chapter', ['14_pytorch'])
 def test_pytorch_without_simd_dispatch(chapter, tmp_path):
     "PyTorch's own CPU kernels at their baseline (ATEN_CPU_CAPABILITY=default): no AVX2 or AVX-512 loops."
     env = machine_env(tmp_path, ATEN_CPU_CAPABILITY='default',
@@ -188,7 +189,7 @@ MKL_PROBE = ('import torch; torch.set_num_threads(1); g = torch.Generator().manu
              'print((a @ b).sum().item().hex())')
 
 
-@pytest.mark.parametrize('chapter', ['13_pytorch'])
+@pytest.mark.parametrize('chapter', ['14_pytorch'])
 def test_pytorch_with_mkls_most_compatible_path(chapter, tmp_path):
     """PyTorch's matrix products through MKL's oldest, most compatible code path (MKL_CBWR=COMPATIBLE),
     as on a CPU without AVX2: other roundings in the last bits, the same printed digits."""

@@ -93,7 +93,7 @@ def test_the_courses_own_solutions_do_not_count(folder):
 
 def test_every_exercise_is_listed():
     found = progress.exercises()
-    assert list(found) == [f'{n:02}' for n in range(1, 14)]
+    assert list(found) == [f'{n:02}' for n in range(1, 15)]
     assert found['06'] == ['ch06.check_query', 'ch06.check_causal_weights', 'ch06.check_cache_size']
 
 
@@ -111,26 +111,29 @@ def test_no_two_chapters_have_a_checker_of_the_same_name():
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
-def test_a_progress_file_from_before_chapter_04_was_split_keeps_every_solved_exercise(folder):
-    # Chapter 04 was split in two, so chapters 05 to 12 became 06 to 13: their checkers' keys moved.
+def test_a_progress_file_from_before_the_splits_keeps_every_solved_exercise(folder):
+    # Chapter 04 was split in two, so chapters 05 to 12 became 06 to 13; later chapter 11 was split,
+    # so 12 and 13 became 13 and 14 and one of 11's exercises moved to 12: their checkers' keys moved.
     folder.mkdir()
     (folder / progress.FILE).write_text(json.dumps({
         'ch04.check_count_parameters': {'solved': True, 'when': '2026-11-01 10:00'},
         'ch04.check_stable_softmax': {'solved': True, 'when': '2026-11-01 10:05'},
         'ch05.check_query': {'solved': True, 'when': '2026-11-02 09:00'},
         'ch06.check_query': {'solved': False, 'when': '2026-12-08 09:00'},  # tried again since: not solved
+        'ch11.check_warmup_then_decay': {'solved': True, 'when': '2026-11-03 08:00'},
         'ch12.check_pad': {'solved': False, 'when': '2026-11-03 09:00'}}))
     data = progress.load()
     assert data == {'ch04.check_count_parameters': {'solved': True, 'when': '2026-11-01 10:00'},
                     'ch05.check_stable_softmax': {'solved': True, 'when': '2026-11-01 10:05'},
                     'ch06.check_query': {'solved': True, 'when': '2026-11-02 09:00'},
-                    'ch13.check_pad': {'solved': False, 'when': '2026-11-03 09:00'}}
+                    'ch12.check_warmup_then_decay': {'solved': True, 'when': '2026-11-03 08:00'},
+                    'ch14.check_pad': {'solved': False, 'when': '2026-11-03 09:00'}}
     solved = progress.solved_per_chapter()
     assert solved['04'] == (1, 1) and solved['05'] == (1, 2) and solved['06'][0] == 1
     ch06.check_causal_weights(None)  # a new attempt rewrites the file under the new keys only
     assert set(json.loads((folder / progress.FILE).read_text())) == {
         'ch04.check_count_parameters', 'ch05.check_stable_softmax', 'ch06.check_query',
-        'ch06.check_causal_weights', 'ch13.check_pad'}
+        'ch06.check_causal_weights', 'ch12.check_warmup_then_decay', 'ch14.check_pad'}
 
 
 def test_exercises_are_listed_in_the_order_their_chapter_sets_them():

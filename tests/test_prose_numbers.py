@@ -68,13 +68,15 @@ REVIEWED = {
     '10_efficiency': {'1e-16': "one unit in the last place of a number near 1: a float's precision",
                       '200': "the benchmark's target (SPEED_TARGET in benchmarks/bench_fast.py)"},
     '11_scale': {'four or five': 'weights of about 0.02 rounded to six decimals: 0.0xxxxx',
-                 '0.02': INIT,
-                 **dict.fromkeys(['12', '768', '1,024', '50,257', '124', '0.1', '2,000', '1.0'],
-                                 "GPT-2's published shape (Radford et al. 2019) and nanoGPT's train.py defaults"),
-                 '1e-3': 'a rule of thumb for the update / weights ratio (Karpathy, makemore part 3), not a result',
-                 '150': "the step the exercise asks about; the prediction's answer is measured by reveal('11.5')"},
-    '12_inside': {'4,064': SIZE, '500': RUN},
-    '13_pytorch': dict.fromkeys(['50,257', '1,024'], "GPT-2's published vocabulary and block size (Radford et al. 2019)"),
+                 '0.02': INIT},
+    '12_practice': {'3,000': "the length of chapter 11's two runs, printed there ('3000 steps')",
+                    '0.5': "half a cosine's 0.5 * (1 + cos), in the exercise's solution",
+                    **dict.fromkeys(['12', '768', '1,024', '50,257', '124', '0.1', '2,000', '1.0'],
+                                    "GPT-2's published shape (Radford et al. 2019) and nanoGPT's train.py defaults"),
+                    '1e-3': 'a rule of thumb for the update / weights ratio (Karpathy, makemore part 3), not a result',
+                    '150': "the step the exercise asks about; the prediction's answer is measured by reveal('12.3')"},
+    '13_inside': {'4,064': SIZE, '500': RUN},
+    '14_pytorch': dict.fromkeys(['50,257', '1,024'], "GPT-2's published vocabulary and block size (Radford et al. 2019)"),
 }
 
 
@@ -177,8 +179,8 @@ def test_every_number_the_prose_states_is_printed_or_reviewed(path):
 
 
 def test_chapter_13_quotes_chapter_11s_held_out_losses_as_chapter_11_prints_them():
-    "Chapter 13 types in the two held-out losses of chapter 11's long runs (retraining them costs half a minute)."
-    quoted = next(c['source'] for c in cells(ROOT / 'chapters' / '13_pytorch.ipynb') if 'CHAPTER_11 = {' in c['source'])
+    "Chapter 14 types in the two held-out losses of chapter 11's long runs (retraining them costs half a minute)."
+    quoted = next(c['source'] for c in cells(ROOT / 'chapters' / '14_pytorch.ipynb') if 'CHAPTER_11 = {' in c['source'])
     small, large = re.findall(r"'(small|large) model, 3,000 steps': (\d\.\d{4})", quoted)
     printed = '\n'.join(o.get('text', '') for c in cells(ROOT / 'chapters' / '11_scale.ipynb')
                         for o in c.get('outputs', []))

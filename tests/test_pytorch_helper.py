@@ -1,4 +1,4 @@
-"""Chapter 13 without PyTorch: one line saying how to get it, never a traceback for its absence (helpers/pytorch.py)."""
+"""Chapter 14 without PyTorch: one line saying how to get it, never a traceback for its absence (helpers/pytorch.py)."""
 import pytest
 
 from microgpt.helpers import pytorch
@@ -33,7 +33,7 @@ def missing(monkeypatch, capsys):
 def test_without_torch_a_false_stand_in_whose_every_use_says_how_to_get_it(missing, capsys):
     torch, _ = missing
     message = capsys.readouterr().out.strip()
-    assert message.startswith('Chapter 13 needs PyTorch') and 'microgpt-course[torch]' in message
+    assert message.startswith('Chapter 14 needs PyTorch') and 'microgpt-course[torch]' in message
     assert not torch
     with pytest.raises(ModuleNotFoundError) as err:
         torch.tensor([1.0])

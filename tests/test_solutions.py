@@ -72,14 +72,14 @@ def verdicts(outputs):
 def test_run_all_shows_no_answer_and_every_solution_passes(path, monkeypatch):
     """A fresh run of the chapter, with every solution run where it stands in a copy of the kernel's
     names (the learner's own stay as they are): only the solutions say "Correct!"."""
-    if path.name == '13_pytorch.ipynb':  # needs PyTorch: from MICROGPT_TORCH_PATH, as nbval gets it
+    if path.name == '14_pytorch.ipynb':  # needs PyTorch: from MICROGPT_TORCH_PATH, as nbval gets it
         torch_path = os.environ.get('MICROGPT_TORCH_PATH')
         if torch_path:
             monkeypatch.setenv('MICROGPT_EXTRA_PATH', torch_path)
             monkeypatch.setenv('PYTHONPATH', os.pathsep.join(
                 filter(None, [str(ROOT / 'tests' / 'machines'), os.environ.get('PYTHONPATH')])))
         elif importlib.util.find_spec('torch') is None:
-            pytest.skip('chapter 13 needs PyTorch: pip install "microgpt-course[torch]" or set MICROGPT_TORCH_PATH')
+            pytest.skip('chapter 14 needs PyTorch: pip install "microgpt-course[torch]" or set MICROGPT_TORCH_PATH')
     nb = nbformat.read(path, 4)
     blocks = dict(solutions(path.name))
     last = max(blocks)

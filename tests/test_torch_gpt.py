@@ -1,4 +1,4 @@
-"""microgpt/torch_gpt.py (chapter 13): the course's GPT in PyTorch gives our engine's numbers.
+"""microgpt/torch_gpt.py (chapter 14): the course's GPT in PyTorch gives our engine's numbers.
 
 PyTorch is optional: these tests are skipped without it. MICROGPT_TORCH_PATH, when set, names a
 folder holding it installed apart (as .ci/run does), searched after this environment's packages.
@@ -13,7 +13,7 @@ from conftest import reference_setup
 
 if os.environ.get('MICROGPT_TORCH_PATH'):
     sys.path.append(os.environ['MICROGPT_TORCH_PATH'])
-torch = pytest.importorskip('torch', reason='PyTorch is not installed: chapter 13 and its module are skipped')
+torch = pytest.importorskip('torch', reason='PyTorch is not installed: chapter 14 and its module are skipped')
 
 from microgpt import torch_gpt  # noqa: E402
 from microgpt.embeddings import parameters  # noqa: E402
@@ -124,7 +124,7 @@ def test_warmup_then_cosine_to_a_tenth():
 
 
 def test_the_schedule_is_chapter_11s_exercise():
-    from microgpt.helpers.exercises.ch11 import reference_warmup_then_decay
+    from microgpt.helpers.exercises.ch12 import reference_warmup_then_decay
     for num_steps, lr, warmup in ((300, 5e-3, 30), (20, 1.0, 5)):
         for step in range(num_steps + 5):
             assert torch_gpt.warmup_then_decay(step, num_steps, lr, warmup) == pytest.approx(

@@ -23,7 +23,7 @@ def computation_graph():
     return draw_graph(L, names={'a': a, 'b': b, 'c': c, 'f': f, 'e': e, 'd': d, 'L': L})
 
 
-# The architecture is the reference model's (GPTConfig's defaults), as chapters 07 and 12 draw it.
+# The architecture is the reference model's (GPTConfig's defaults), as chapters 07 and 13 draw it.
 FIGURES = {'course_map.svg': course_map, 'computation_graph.svg': computation_graph,
            'architecture.svg': lambda: show_dot(architecture_dot(GPTConfig()))}
 

@@ -1,4 +1,4 @@
-"""The GPT as a picture (chapters 07 and 12): a graphviz.Digraph built from a configuration alone,
+"""The GPT as a picture (chapters 07 and 13): a graphviz.Digraph built from a configuration alone,
 whose DOT text show_dot lays out. Each box names the chapter that teaches it; each arrow says how
 many numbers travel along it."""
 from .draw import digraph, dot_label

@@ -25,8 +25,9 @@ CHAPTERS = [
     ('09_sampling', 'Sampling', 'sample', ['08_adam']),
     ('10_efficiency', 'Efficiency', 'fast', ['09_sampling']),
     ('11_scale', 'Training at scale', 'scale', ['10_efficiency']),
-    ('12_inside', 'Inside the trained model', 'inside', ['09_sampling']),
-    ('13_pytorch', 'The same GPT in PyTorch', 'torch_gpt', ['11_scale']),
+    ('12_practice', 'Training in practice', 'practice', ['11_scale']),
+    ('13_inside', 'Inside the trained model', 'inside', ['09_sampling']),
+    ('14_pytorch', 'The same GPT in PyTorch', 'torch_gpt', ['12_practice']),
 ]
 
 

@@ -58,7 +58,8 @@ def load():
 def renamed(data):
     """The entries under today's names. A key names a checker's module, which is its chapter's
     number ('ch06.check_query'); when chapter 04 was split in two, chapters 05 to 12 became 06 to 13,
-    so a file kept before then says 'ch05.check_query'. Each checker's name is unique across the
+    so a file kept before then says 'ch05.check_query' (and when chapter 11 was split, its
+    'ch11.check_warmup_then_decay' moved to 12). Each checker's name is unique across the
     chapters, so the key follows it to its module; of two entries for one exercise, a solved one wins."""
     home = {name.partition('.')[2]: name for names in exercises().values() for name in names}
     found = {}

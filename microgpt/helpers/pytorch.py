@@ -1,4 +1,4 @@
-"""PyTorch for chapter 13, where it can be had: an optional extra (`pip install "microgpt-course[torch]"`).
+"""PyTorch for chapter 14, where it can be had: an optional extra (`pip install "microgpt-course[torch]"`).
 
 `import_torch()` returns the torch module, set up as the chapter uses it. Without PyTorch it prints one
 line saying how to get it where the notebook runs and returns a stand-in: any use of it, and any cell
@@ -15,9 +15,9 @@ INSTALL = ('pip install "microgpt-course[torch]" (or pip install torch; for the 
 def missing_message():
     "Why there is no PyTorch here, and what to do, in the words of the place the notebook runs."
     if sys.platform == 'emscripten':
-        return ('Chapter 13 needs PyTorch, which cannot run in a browser tab (JupyterLite): open the '
+        return ('Chapter 14 needs PyTorch, which cannot run in a browser tab (JupyterLite): open the '
                 'chapter on Colab, which has PyTorch, or on your own machine: ' + INSTALL + '.')
-    return 'Chapter 13 needs PyTorch, which is not installed here: ' + INSTALL + '.'
+    return 'Chapter 14 needs PyTorch, which is not installed here: ' + INSTALL + '.'
 
 
 class MissingTorch:

@@ -81,7 +81,7 @@ class LabServer:
                    JUPYTER_DATA_DIR=str(dirs['data']), IPYTHONDIR=str(dirs['ipython']),
                    JUPYTER_PLATFORM_DIRS='1', MICROGPT_PROGRESS_DIR=str(self.progress_dir))
         env.pop('JUPYTER_PREFER_ENV_PATH', None)
-        # Chapter 13 needs PyTorch, which .ci/run installs apart: the kernels find it there (through
+        # Chapter 14 needs PyTorch, which .ci/run installs apart: the kernels find it there (through
         # tests/machines/sitecustomize.py, which appends MICROGPT_EXTRA_PATH to sys.path and does nothing
         # else). Of the other chapters only chapter 11's peer check looks for it, and its line is masked.
         if os.environ.get('MICROGPT_TORCH_PATH'):

@@ -1,66 +1,88 @@
-"""Checkers for chapter 13 (the same GPT in PyTorch): a batch of names, padded and masked."""
+"""Checkers for chapter 13 (inside the trained model). They compare with the shipped checkpoint."""
+from functools import lru_cache
+
 from . import failed, guarded, passed
+from ..checkpoint import load_checkpoint
+from ...floats import mean_loss
+from ...inside import trace
 
-BOS = 26
-# Token sequences as tokenizer.sequence gives them (BOS, letters, BOS), of unequal lengths.
-CASES = [
-    [[BOS, 0, 21, 0, BOS], [BOS, 4, 12, 12, 0, BOS], [BOS, 8, 18, 0, 1, 4, 11, 11, 0]],
-    [[BOS, 1, 2, BOS]],
-    [[BOS, 3, BOS], [BOS, 5, 6, 7, 8, BOS]],
-]
+UNITS = (57, 27, 31)  # units with one clear favourite letter right after BOS (see the tests)
 
 
-def reference_pad(seqs, bos):
-    "Inputs padded with bos and targets padded with -1, every row as long as the longest sequence's inputs."
-    T = max(len(s) for s in seqs) - 1
-    inputs = [s[:-1] + [bos] * (T - len(s) + 1) for s in seqs]
-    targets = [s[1:] + [-1] * (T - len(s) + 1) for s in seqs]
-    return inputs, targets
+@lru_cache(maxsize=1)
+def _model():
+    ckpt = load_checkpoint()
+    return ckpt.state_dict, ckpt.config, ckpt.tokenizer
 
 
-def _rows(x):
-    "A table as a list of lists of ints (a tensor, a NumPy array and lists all qualify)."
-    x = x.tolist() if hasattr(x, 'tolist') else x
-    return [[int(v) for v in row] for row in x]
+def _activations(unit, pos):
+    "Unit `unit` of layer 0 at position `pos` of every one-letter name, by letter."
+    sd, config, tok = _model()
+    return {ch: trace(ch, sd, config, tok)[pos].mlp[0][unit] for ch in tok.chars}
 
 
 @guarded
-def check_pad(fn):
-    "Exercise 1: fn(seqs, bos) -> (inputs, targets), padded at the end: bos in the inputs, -1 in the targets."
-    if not callable(fn):
-        return failed(f'expected a function, got a {type(fn).__name__}',
-                      'pass the function itself: check_pad(pad)')
-    for seqs in CASES:
-        copies = [list(s) for s in seqs]
+def check_strongest_letter(strongest_letter):
+    "Exercise: strongest_letter(unit) is the letter that, fed right after BOS, makes the unit fire most."
+    for unit in UNITS:
         try:
-            answer = fn(copies, BOS)
-        except Exception as e:  # any error in the learner's code is reported, not raised
-            return failed(f'pad raised {type(e).__name__}: {e}',
-                          'seqs is a list of lists of token ids; return two tables, inputs and targets')
-        if copies != seqs:
-            return failed('pad changed the sequences it was given',
-                          'build new rows (s[:-1] + [...], for instance) instead of appending to s')
-        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            return failed(f'pad returned {type(answer).__name__}, not a pair', 'return inputs, targets')
-        inputs, targets = (_rows(x) for x in answer)
-        want_in, want_out = reference_pad(seqs, BOS)
-        if inputs == want_in and targets == want_out:
-            continue
-        T = len(want_in[0])
-        if any(len(row) != T for row in inputs + targets) or len(inputs) != len(seqs):
-            return failed(f'for {len(seqs)} sequences, the longest of {T + 1} tokens, the rows have lengths '
-                          f'{[len(r) for r in inputs]} and {[len(r) for r in targets]}',
-                          f'one row per sequence, each {T} long: the longest sequence minus one token')
-        if inputs == want_in and targets == [s[1:] + [BOS] * (T - len(s) + 1) for s in seqs]:
-            return failed('the padded targets are BOS, so the loss would count them: the model would be '
-                          'taught to say BOS again and again after the end',
-                          'pad the targets with -1, which ignore_index=-1 leaves out of the mean')
-        if inputs == [[BOS] * (T - len(s) + 1) + s[:-1] for s in seqs]:
-            return failed('the padding is at the start of the rows',
-                          'pad at the end: then every real position stands where it stood alone, and '
-                          'causal attention never lets it see the padding after it')
-        if (inputs, targets) == (want_out, want_in) or inputs == [s[1:] + [BOS] * (T - len(s) + 1) for s in seqs]:
-            return failed('inputs and targets are swapped', 'the inputs are s[:-1], the targets s[1:]')
-        return failed(f'for {seqs} you gave inputs {inputs} and targets {targets}',
-                      'inputs: s[:-1] then bos up to the length; targets: s[1:] then -1 up to the length')
-    return passed('one table for the whole batch, and -1 wherever there is nothing to predict.')
+            got = strongest_letter(unit)
+        except Exception as e:
+            return failed(f'strongest_letter({unit}) raised {type(e).__name__}: {e}',
+                          'trace each letter as a one-letter name and read positions[1].mlp[0][unit]')
+        acts = _activations(unit, 1)
+        if not isinstance(got, str) or got not in acts:
+            return failed(f'strongest_letter({unit}) returned {got!r}, not a letter',
+                          'return the letter itself (a one-character string), not its activation or index')
+        best = max(acts, key=acts.get)
+        if got != best:
+            return failed(f'unit {unit} gives {acts[got]:.3f} for {got!r}, but another letter gives {acts[best]:.3f}',
+                          'read position 1, where the letter goes in (position 0 is BOS for every name), '
+                          'and keep the letter with the largest activation')
+    return passed('one letter wins each unit: unit 57 is a "d" detector here, although on average over '
+                  'names it fires most for "s" (where a letter stands changes what it switches on).')
+
+
+@lru_cache(maxsize=4)
+def _increases(docs):
+    sd, config, tok = _model()
+    whole = mean_loss(docs, tok, sd, config)
+    return whole, [mean_loss(docs, tok, sd, config, ablate=[(0, h)]) - whole for h in range(config.n_head)]
+
+
+@guarded
+def check_loss_increases(loss_increases, docs, prediction=None):
+    "Exercise: loss_increases(docs) lists, for each head of layer 0, ablated loss minus the whole model's."
+    docs = tuple(docs)
+    try:
+        got = loss_increases(list(docs))
+    except Exception as e:
+        return failed(f'loss_increases raised {type(e).__name__}: {e}',
+                      'call mean_loss once for the whole model and once with ablate=[(0, h)] for each head')
+    whole, expected = _increases(docs)
+    if not isinstance(got, (list, tuple)) or len(got) != len(expected):
+        return failed(f'expected a list of {len(expected)} numbers (one per head), got {got!r}',
+                      'return [loss with head h off - loss of the whole model for h in range(4)]')
+    got = [float(x) for x in got]
+    if all(abs(g - e) < 1e-9 for g, e in zip(got, expected)):
+        best = max(range(len(expected)), key=lambda h: expected[h])
+        if prediction is None:
+            verdict = ''
+        elif prediction is ...:  # the cell's placeholder, left as it was
+            verdict = ' You wrote no prediction: set prediction before you run the cell.'
+        else:
+            verdict = f' You predicted head {prediction}: {"right" if prediction == best else "not this time"}.'
+        costs = (f'switching off head {best} costs most' if expected[best] > 0 else
+                 f'switching off any one head lowers the loss on these names; head {best} lowers it least')
+        return passed(', '.join(f'head {h}: {e:+.4f}' for h, e in enumerate(expected)) + f'. So {costs}.{verdict}')
+    if all(abs(g + e) < 1e-9 for g, e in zip(got, expected)):
+        return failed('your numbers have the wrong sign', 'subtract the whole model\'s loss from the ablated loss')
+    if all(abs(g - (e + whole)) < 1e-9 for g, e in zip(got, expected)):
+        return failed('these are the ablated losses themselves', 'subtract the whole model\'s loss from each')
+    if not any(got):
+        return failed('every number is 0: no head was switched off yet',
+                      'for each head h: mean_loss(docs, ..., ablate=[(0, h)]) minus mean_loss(docs, ...)')
+    if len(set(round(g, 12) for g in got)) == 1:
+        return failed('every head gives the same number', 'switch off one head at a time: ablate=[(0, h)]')
+    return failed(f'got {[round(g, 4) for g in got]}',
+                  'for each head h: mean_loss(docs, ..., ablate=[(0, h)]) minus mean_loss(docs, ...)')

@@ -186,10 +186,10 @@ def _batch_noise():
     import numpy as np
 
     from ... import fast
-    from ...scale import batch_gradient
+    from ...practice import batch_gradient
     from ...tokenizer import held_out_split, load_docs
     from ..checkpoint import load_checkpoint
-    ckpt = load_checkpoint()  # the reference model, as chapter 11 retrains it
+    ckpt = load_checkpoint()  # the reference model, as chapter 12 retrains it
     docs = load_docs()
     random.Random(42).shuffle(docs)
     params, pool, tok = fast.from_state_dict(ckpt.state_dict), held_out_split(docs)[0][:1024], ckpt.tokenizer
@@ -203,7 +203,8 @@ def _batch_noise():
 
 def _best_rate():
     from ... import fast
-    from ...scale import mean_loss, train_in_batches
+    from ...practice import train_in_batches
+    from ...scale import mean_loss
     from ..checkpoint import load_checkpoint
     from ...tokenizer import held_out_split, load_docs
     config, tok = load_checkpoint().config, load_checkpoint().tokenizer
@@ -222,13 +223,13 @@ def _best_rate():
 
 
 def _schedule():
-    from .ch11 import reference_warmup_then_decay
+    from .ch12 import reference_warmup_then_decay
     return [(reference_warmup_then_decay(150, 300, 0.7, 100), 'the rate at step 150')], (
         'a quarter of the way along the cosine: 0.07 + 0.5 * (1 + cos(pi / 4)) * 0.63')
 
 
 def _letter():
-    from .ch12 import _activations
+    from .ch13 import _activations
     fires = _activations(57, 1)
     return [(max(fires, key=fires.get), 'the letter unit 57 likes at position 1')], (
         'where a letter stands changes what a unit switches on')
@@ -261,11 +262,11 @@ PREDICTIONS = {
     '10.2': ('a number', _calls),
     '11.1': ('a number', _pooled),
     '11.2': ('a number', _bigram_perplexity),
-    '11.3': ('a number', _batch_noise),
-    '11.4': ('0.01, 0.02, 0.04 or 0.08', _best_rate),
-    '11.5': ('a number', _schedule),
-    '12.1': ("a letter, e.g. 's'", _letter),
-    '13.1': ('(targets in the table, targets that count)', _padding),
+    '12.1': ('a number', _batch_noise),
+    '12.2': ('0.01, 0.02, 0.04 or 0.08', _best_rate),
+    '12.3': ('a number', _schedule),
+    '13.1': ("a letter, e.g. 's'", _letter),
+    '14.1': ('(targets in the table, targets that count)', _padding),
 }
 
 
