@@ -86,7 +86,7 @@ def to_state_dict(params):
 
 # %% ../chapters/10_efficiency.ipynb #3f7e7290
 # The engine's arithmetic: NumPy's own @ and exp, and math's cos. Section 7
-# explains why chapter 11 swaps in exact.py's versions.
+# explains why chapters 11 and 12 swap in exact.py's versions.
 matmul, exp, cos = np.matmul, np.exp, math.cos
 
 

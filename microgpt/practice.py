@@ -9,9 +9,8 @@ import math
 
 import numpy as np
 
-from microgpt.fast import (
-    Adam, Params, cosine_lr, forward, loss_and_grad, train,
-)
+from .fast import Adam, Params, cosine_lr, forward
+from .fast import loss_and_grad, train
 from .scale import mean_loss
 
 # %% ../chapters/12_practice.ipynb #b4tc0002

@@ -94,7 +94,7 @@ CELLS = list(predict_first_cells())
 def test_every_prediction_is_written_down_before_the_reveal(chapter, text, cell):
     source = ''.join(cell['source'])
     assert cell['cell_type'] == 'code'
-    if 'prediction = ' in source:  # 11.2: the checker itself compares the prediction
+    if 'prediction = ' in source:  # 13.2: the checker itself compares the prediction
         assert ', prediction)' in source
         return
     assert 'my_guess' in text, f'{chapter}: the question should say where the guess goes'

@@ -178,7 +178,7 @@ def test_every_number_the_prose_states_is_printed_or_reviewed(path):
                          f'from what is printed, or add it to REVIEWED with the reason:\n' + '\n'.join(missing))
 
 
-def test_chapter_13_quotes_chapter_11s_held_out_losses_as_chapter_11_prints_them():
+def test_chapter_14_quotes_chapter_11s_held_out_losses_as_chapter_11_prints_them():
     "Chapter 14 types in the two held-out losses of chapter 11's long runs (retraining them costs half a minute)."
     quoted = next(c['source'] for c in cells(ROOT / 'chapters' / '14_pytorch.ipynb') if 'CHAPTER_11 = {' in c['source'])
     small, large = re.findall(r"'(small|large) model, 3,000 steps': (\d\.\d{4})", quoted)

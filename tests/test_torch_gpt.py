@@ -123,7 +123,7 @@ def test_warmup_then_cosine_to_a_tenth():
     assert lrs[-1] == pytest.approx(0.1, abs=1e-3) and all(a >= b for a, b in zip(lrs[10:], lrs[11:]))
 
 
-def test_the_schedule_is_chapter_11s_exercise():
+def test_the_schedule_is_chapter_12s_exercise():
     from microgpt.helpers.exercises.ch12 import reference_warmup_then_decay
     for num_steps, lr, warmup in ((300, 5e-3, 30), (20, 1.0, 5)):
         for step in range(num_steps + 5):
