@@ -83,7 +83,7 @@ class LabServer:
         env.pop('JUPYTER_PREFER_ENV_PATH', None)
         # Chapter 14 needs PyTorch, which .ci/run installs apart: the kernels find it there (through
         # tests/machines/sitecustomize.py, which appends MICROGPT_EXTRA_PATH to sys.path and does nothing
-        # else). Of the other chapters only chapter 11's peer check looks for it, and its line is masked.
+        # else). Of the other chapters only chapter 11's peer check looks for it, and its output is masked.
         if os.environ.get('MICROGPT_TORCH_PATH'):
             env['MICROGPT_EXTRA_PATH'] = os.environ['MICROGPT_TORCH_PATH']
             env['PYTHONPATH'] = os.pathsep.join(filter(None, [str(Path(__file__).parents[1] / 'machines'),

@@ -1,6 +1,9 @@
 """Checkers for the chapters' exercises: each says what is wrong and gives a hint."""
 import linecache
 import sys
+import textwrap
+
+WIDTH = 79  # characters: what a cell's output shows unbroken at 1024 px, file browser open
 
 
 class Check:
@@ -18,6 +21,16 @@ class Check:
 
     def __repr__(self):
         return ('Correct! ' if self.ok else 'Not yet: ') + self.message
+
+    def _repr_pretty_(self, printer, cycle):
+        "As a notebook shows it: wrapped between words, never mid-word at the cell's edge."
+        printer.text(wrap(repr(self)))
+
+
+def wrap(text):
+    "Each line of text wrapped at WIDTH between words, its continuations indented by two spaces."
+    return '\n'.join(textwrap.fill(line, WIDTH, subsequent_indent='  ', break_long_words=False,
+                                   break_on_hyphens=False) for line in text.split('\n'))
 
 
 def passed(message='well done.'):

@@ -5,11 +5,11 @@ each part of the guess. While the guess is still `...` it asks for one and shows
 running a whole chapter gives no prediction away. Every truth is measured, not typed in.
 """
 import random
-import textwrap
 from numbers import Real
 
 from ...autograd import Value
 from ...embeddings import GPTConfig, init_state_dict, parameters
+from . import wrap
 
 
 def _recipe(config=None):
@@ -302,8 +302,8 @@ def _shown(x):
 
 
 def _say(text):
-    "One sentence in lines of at most 79 characters, the rest indented: it fits a cell at 1024 px."
-    print(textwrap.fill(text, 79, subsequent_indent='  ', break_long_words=False, break_on_hyphens=False))
+    "One sentence, wrapped as the checkers' verdicts are: it fits a cell at 1024 px."
+    print(wrap(text))
 
 
 def reveal(exercise, guess):
