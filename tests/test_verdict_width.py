@@ -25,6 +25,16 @@ def test_the_hint_starts_its_own_line():
     assert '\nHint: start the cosine' in pretty(LONG)
 
 
+def test_brackets_are_never_split():
+    # a list or a call split across lines reads wrong, and pastes as broken code
+    shown = pretty(failed('for 3 sequences, the longest of 9 tokens, the rows have lengths [4, 5, 8] and [4, 5, 8]',
+                          'two steps: x = x + attention(rmsnorm(x), ...), then x = x + mlp(rmsnorm(x), ...).'))
+    assert '[4, 5, 8] and [4, 5, 8]' in shown and 'mlp(rmsnorm(x), ...)' in shown, shown
+    assert pretty(failed('an open (bracket ' + 'word ' * 30, 'x')).count('\n') >= 2  # unclosed: wraps as usual
+    # a pair too long for a line of its own wraps as usual
+    assert all(len(line) <= WIDTH for line in pretty(failed('(' + 'word ' * 30 + ')', 'x')).split('\n'))
+
+
 def stored_verdicts():
     for path in sorted(glob.glob(str(ROOT / 'chapters' / '[0-9]*.ipynb'))):
         for cell in nbformat.read(path, as_version=4).cells:

@@ -28,9 +28,32 @@ class Check:
 
 
 def wrap(text):
-    "Each line of text wrapped at WIDTH between words, its continuations indented by two spaces."
-    return '\n'.join(textwrap.fill(line, WIDTH, subsequent_indent='  ', break_long_words=False,
-                                   break_on_hyphens=False) for line in text.split('\n'))
+    """Each line of text wrapped at WIDTH between words, its continuations indented by two spaces.
+    Brackets stay on one line where they fit: a list or a call, [4, 5, 8] or mlp(rmsnorm(x), ...)."""
+    return '\n'.join(_fill(line) for line in text.split('\n'))
+
+
+_BOUND = '\x00'  # a space inside brackets, which textwrap does not break at
+
+
+def _fill(line):
+    def fill(text):
+        return textwrap.fill(text, WIDTH, subsequent_indent='  ', break_long_words=False, break_on_hyphens=False)
+    bound = fill(_bind(line)).replace(_BOUND, ' ')
+    return bound if all(len(part) <= WIDTH for part in bound.split('\n')) else fill(line)
+
+
+def _bind(line):
+    "The line, each space inside an outermost closed pair of brackets made _BOUND."
+    chars, opened = list(line), []
+    for i, char in enumerate(line):
+        if char in '([{':
+            opened.append(i)
+        elif char in ')]}' and opened:
+            start = opened.pop()
+            if not opened:
+                chars[start:i] = [_BOUND if c == ' ' else c for c in chars[start:i]]
+    return ''.join(chars)
 
 
 def passed(message='well done.'):

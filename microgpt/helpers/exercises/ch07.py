@@ -113,7 +113,7 @@ def check_layer(fn):
         if _close(got, _run(slip, config, sd, xs)):
             return failed(problem, hint)
     return failed('the output differs from the layer in gpt().',
-                  'two steps: x = x + attention(rmsnorm(x), ...), then x = x + mlp(rmsnorm(x), ...).')
+                  'two steps, one after the other:\n  x = x + attention(rmsnorm(x), ...)\n  x = x + mlp(rmsnorm(x), ...)')
 
 
 def _parts(c):
