@@ -31,6 +31,16 @@ def reference_setup():
     return rng, docs, tokenizer, config, init_state_dict(config, rng)
 
 
+def course_split():
+    "The course's split: names shuffled with seed 42, 1,000 distinct names held out (chapter 03)."
+    import random
+
+    from microgpt.tokenizer import held_out_split, load_docs
+    docs = load_docs(ROOT / 'data' / 'names.txt')
+    random.Random(42).shuffle(docs)
+    return held_out_split(docs)
+
+
 @pytest.fixture(scope='session')
 def reference_run(tmp_path_factory):
     """The 500-step reference run, as `python -m microgpt train --save PATH` does it: the lines it prints

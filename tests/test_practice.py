@@ -6,27 +6,19 @@ import random
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, course_split
 from microgpt import fast, practice, scale
 from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import GPTConfig
-from microgpt.tokenizer import Tokenizer, held_out_split, load_docs
+from microgpt.tokenizer import Tokenizer, load_docs
 
 DOCS = load_docs(ROOT / 'data' / 'names.txt')
 TOK = Tokenizer.from_docs(DOCS)
-DEFAULT = GPTConfig(vocab_size=TOK.vocab_size)
-
-
-def split():
-    "The course's split: names shuffled with seed 42, 1,000 distinct names held out (chapter 03)."
-    docs = list(DOCS)
-    random.Random(42).shuffle(docs)
-    return held_out_split(docs)
 
 
 def small_run(weight_decay, num_steps=60, every=10):
     "A model on 3 names with a large learning rate, watched: it overfits within 20 steps."
-    train_docs, val_docs = split()
+    train_docs, val_docs = course_split()
     config = GPTConfig(vocab_size=TOK.vocab_size, n_embd=16, n_head=2)
     params = fast.init_params(config, random.Random(1))
     curve, best = practice.train_watching(train_docs[:3], val_docs[:20], TOK, params, config,
@@ -35,7 +27,7 @@ def small_run(weight_decay, num_steps=60, every=10):
 
 
 def test_a_batch_gradient_is_the_mean_of_its_names_gradients():
-    train_docs, _ = split()
+    train_docs, _ = course_split()
     params = fast.from_state_dict(load_checkpoint().state_dict)
     config, batch = load_checkpoint().config, train_docs[:5]
     singles = [practice.batch_gradient([d], TOK, params, config) for d in batch]
@@ -69,7 +61,7 @@ def test_train_watching_keeps_the_weights_of_the_best_held_out_step():
     assert [s for s, _, _ in curve] == [10, 20, 30, 40, 50, 60]
     assert best == min(u for _, _, u in curve) and at == [s for s, _, u in curve if u == best][0]
     assert at < 60 and curve[-1][2] > best  # it overfits: the best step is not the last
-    train_docs, val_docs = split()
+    train_docs, val_docs = course_split()
     params.data[:] = weights  # the kept weights score the best held-out loss
     assert scale.mean_loss(val_docs[:20], TOK, params, config) == pytest.approx(best, abs=1e-12)
 
@@ -81,7 +73,7 @@ def test_weight_decay_pulls_the_weights_toward_zero():
 
 
 def test_one_name_per_batch_is_the_usual_training():
-    train_docs, _ = split()
+    train_docs, _ = course_split()
     config = GPTConfig(vocab_size=TOK.vocab_size, n_embd=8, n_head=2)
     a, b = (fast.init_params(config, random.Random(3)) for _ in range(2))
     usual = [loss for _, loss in fast.train(train_docs[:40], TOK, a, config, fast.Adam(a), 40)]
@@ -90,7 +82,7 @@ def test_one_name_per_batch_is_the_usual_training():
 
 
 def test_train_in_batches_takes_one_step_per_batch_on_the_batch_gradient():
-    train_docs, _ = split()
+    train_docs, _ = course_split()
     config = GPTConfig(vocab_size=TOK.vocab_size, n_embd=8, n_head=2)
     a, b = (fast.init_params(config, random.Random(3)) for _ in range(2))
     steps = list(practice.train_in_batches(train_docs[:10], TOK, a, config, practice.SGD(a, 0.5), 4))
@@ -123,7 +115,7 @@ def diagnosed_config():
 
 
 def test_train_diagnosed_with_its_switches_off_is_train():
-    train_docs, _ = split()
+    train_docs, _ = course_split()
     config = diagnosed_config()
     a, b = (fast.init_params(config, random.Random(4)) for _ in range(2))
     usual = [loss for _, loss in fast.train(train_docs, TOK, a, config, fast.Adam(a), 30)]
@@ -134,7 +126,7 @@ def test_train_diagnosed_with_its_switches_off_is_train():
 
 
 def test_train_diagnosed_measures_what_it_says():
-    train_docs, _ = split()
+    train_docs, _ = course_split()
     config = diagnosed_config()
     params = fast.init_params(config, random.Random(4))
     run = practice.train_diagnosed(train_docs, TOK, params, config, practice.SGD(params, 0.3), 10, every=5)
@@ -158,7 +150,7 @@ def test_train_diagnosed_measures_what_it_says():
 
 
 def test_clipping_bounds_every_step_of_plain_gradient_descent():
-    train_docs, _ = split()
+    train_docs, _ = course_split()
     config = diagnosed_config()
     params = fast.init_params(config, random.Random(4))
     previous = params.data.copy()
@@ -170,7 +162,7 @@ def test_clipping_bounds_every_step_of_plain_gradient_descent():
 
 
 def test_a_diverging_run_stops_instead_of_yielding_nonsense():
-    train_docs, _ = split()
+    train_docs, _ = course_split()
     config = diagnosed_config()
     params = fast.init_params(config, random.Random(4))
     records = list(practice.train_diagnosed(train_docs, TOK, params, config, practice.SGD(params, 1e4), 100))
@@ -178,7 +170,7 @@ def test_a_diverging_run_stops_instead_of_yielding_nonsense():
 
 
 def test_the_gradients_measured_are_those_before_clipping():
-    train_docs, _ = split()
+    train_docs, _ = course_split()
     config = diagnosed_config()
     runs = []
     for clip in (None, 1e-6):

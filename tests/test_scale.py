@@ -6,22 +6,15 @@ import random
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, course_split
 from microgpt import fast, floats, scale
 from microgpt.helpers.checkpoint import load_checkpoint
 from microgpt.embeddings import GPTConfig
-from microgpt.tokenizer import Tokenizer, held_out_split, load_docs
+from microgpt.tokenizer import Tokenizer, load_docs
 
 DOCS = load_docs(ROOT / 'data' / 'names.txt')
 TOK = Tokenizer.from_docs(DOCS)
 DEFAULT = GPTConfig(vocab_size=TOK.vocab_size)
-
-
-def split():
-    "The course's split: names shuffled with seed 42, 1,000 distinct names held out (chapter 03)."
-    docs = list(DOCS)
-    random.Random(42).shuffle(docs)
-    return held_out_split(docs)
 
 
 def test_mean_loss_is_the_per_token_loss_of_the_forward_pass():
@@ -35,7 +28,7 @@ def test_mean_loss_is_the_per_token_loss_of_the_forward_pass():
 def test_both_engines_measure_the_same_held_out_loss():
     "Chapter 08 (scalar model, plain floats) and chapter 11 (fast engine) print one measure, per predicted token."
     ckpt = load_checkpoint()
-    _, held_out = split()
+    _, held_out = course_split()
     some = held_out[:40]  # names of every length: a long one counts for more than a short one
     ours = scale.mean_loss(some, ckpt.tokenizer, fast.from_state_dict(ckpt.state_dict), ckpt.config)
     assert ours == pytest.approx(floats.mean_loss(some, ckpt.tokenizer, ckpt.state_dict, ckpt.config), abs=1e-12)
