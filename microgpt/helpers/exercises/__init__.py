@@ -29,7 +29,8 @@ class Check:
 
 def wrap(text):
     """Each line of text wrapped at WIDTH between words, its continuations indented by two spaces.
-    Brackets stay on one line where they fit: a list or a call, [4, 5, 8] or mlp(rmsnorm(x), ...)."""
+    Brackets stay on one line where that costs no extra line: a list or a call, [4, 5, 8] or
+    mlp(rmsnorm(x), ...)."""
     return '\n'.join(_fill(line) for line in text.split('\n'))
 
 
@@ -39,8 +40,9 @@ _BOUND = '\x00'  # a space inside brackets, which textwrap does not break at
 def _fill(line):
     def fill(text):
         return textwrap.fill(text, WIDTH, subsequent_indent='  ', break_long_words=False, break_on_hyphens=False)
-    bound = fill(_bind(line)).replace(_BOUND, ' ')
-    return bound if all(len(part) <= WIDTH for part in bound.split('\n')) else fill(line)
+    plain, bound = fill(line), fill(_bind(line)).replace(_BOUND, ' ')
+    fits = all(len(part) <= WIDTH for part in bound.split('\n'))
+    return bound if fits and bound.count('\n') <= plain.count('\n') else plain
 
 
 def _bind(line):

@@ -22,7 +22,7 @@ def check_stable_softmax(stable_softmax):
             got = stable_softmax(list(xs))
         except (OverflowError, ZeroDivisionError) as e:
             return failed(f'stable_softmax({xs}) raised {type(e).__name__}: {e}',
-                          'subtract the largest logit before exp(): the biggest term becomes exp(0) = 1, '
+                          'subtract the largest logit before exp(): the biggest term becomes exp(0), which is 1, '
                           'so nothing overflows and the total is at least 1')
         except Exception as e:
             return failed(f'stable_softmax({xs}) raised {type(e).__name__}: {e}',
